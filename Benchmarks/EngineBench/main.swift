@@ -1,0 +1,2 @@
+import Engine
+print("engine-bench: not yet")

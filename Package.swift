@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The engine: a Spark-like job engine for Swift.
+/// Import order (no target imports one above it in this list):
+/// engine-submit, examples → Engine → Scheduler → Broadcast → Storage → Network → CLibUV / CLZ4.
+let package = Package(
+    name: "swift-engine",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Engine", targets: ["Engine"]),
+        .executable(name: "engine-submit", targets: ["engine-submit"]),
+        .executable(name: "word-count", targets: ["word-count"]),
+        .executable(name: "engine-bench", targets: ["engine-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(
+            name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"])]),
+        .target(name: "Network", dependencies: ["CLibUV"]),
+        .target(
+            name: "Storage",
+            dependencies: ["CLZ4", "Network", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Broadcast", dependencies: ["Storage"]),
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Broadcast", "Storage", "Network", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Scheduler", "Broadcast", "Storage", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "engine-submit",
+            dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "word-count", dependencies: ["Engine"], path: "Examples/WordCount"),
+        .executableTarget(
+            name: "engine-bench",
+            dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/EngineBench"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

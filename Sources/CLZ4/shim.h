@@ -1,0 +1,4 @@
+#ifndef ENGINE_CLZ4_SHIM_H
+#define ENGINE_CLZ4_SHIM_H
+#include <lz4.h>
+#endif

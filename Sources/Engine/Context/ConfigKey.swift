@@ -1,0 +1,60 @@
+/// A typed configuration key with its default and parser, as Spark's ConfigEntry.
+public struct ConfigKey<Value: Sendable>: Sendable {
+    /// The key as written in `--conf key=value`.
+    public let name: String
+    /// The value used when nothing sets the key.
+    public let defaultValue: Value
+    /// What the key does, for `--help` and errors.
+    public let doc: String
+    let parse: @Sendable (String) throws(EngineError) -> Value
+
+    /// Creates a key; `parse` turns the text form into a value or throws ``EngineError/badConf(key:value:expected:)``.
+    public init(_ name: String, default defaultValue: Value, doc: String,
+                parse: @escaping @Sendable (String) throws(EngineError) -> Value) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.doc = doc
+        self.parse = parse
+    }
+}
+
+extension ConfigKey where Value == Int {
+    /// An integer key whose value must be at least `minimum`.
+    public static func int(_ name: String, default d: Int, minimum: Int = Int.min, doc: String) -> ConfigKey<Int> {
+        ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> Int in
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v >= minimum else {
+                throw .badConf(key: name, value: text, expected: "an integer ≥ \(minimum)")
+            }
+            return v
+        }
+    }
+}
+
+extension ConfigKey where Value == Int64 {
+    /// A byte-size key (`512m`, `2g`, …).
+    public static func bytes(_ name: String, default d: Int64, doc: String) -> ConfigKey<Int64> {
+        ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> Int64 in
+            try ByteSize.parse(text, key: name)
+        }
+    }
+}
+
+extension ConfigKey where Value == Bool {
+    /// A boolean key: true/false, yes/no, 1/0.
+    public static func bool(_ name: String, default d: Bool, doc: String) -> ConfigKey<Bool> {
+        ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> Bool in
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "yes", "1", "on": return true
+            case "false", "no", "0", "off": return false
+            default: throw .badConf(key: name, value: text, expected: "true or false")
+            }
+        }
+    }
+}
+
+extension ConfigKey where Value == String {
+    /// A free-text key.
+    public static func string(_ name: String, default d: String, doc: String) -> ConfigKey<String> {
+        ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> String in text }
+    }
+}

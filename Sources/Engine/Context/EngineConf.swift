@@ -1,0 +1,118 @@
+import Foundation
+
+/// The keys the engine knows, with their defaults.
+public enum EngineKeys {
+    public static let master = ConfigKey<String>.string(
+        "engine.master", default: "local[*]", doc: "master URL: local, local[N], local[*]")
+    public static let appName = ConfigKey<String>.string(
+        "engine.app.name", default: "engine-app", doc: "the application's name, shown in logs")
+    public static let taskMaxFailures = ConfigKey<Int>.int(
+        "engine.task.maxFailures", default: 4, minimum: 1,
+        doc: "attempts of one task before its job fails")
+    public static let shuffleCompress = ConfigKey<Bool>.bool(
+        "engine.shuffle.compress", default: true, doc: "lz4-compress shuffle output")
+    public static let executorMemory = ConfigKey<Int64>.bytes(
+        "engine.executor.memory", default: 1 << 30, doc: "memory budget of each executor")
+    public static let defaultParallelism = ConfigKey<Int>.int(
+        "engine.default.parallelism", default: 0, minimum: 0,
+        doc: "default partition count of shuffles and parallelize (0: the master's cores)")
+    public static let filesBlockSize = ConfigKey<Int64>.bytes(
+        "engine.files.blockSize", default: 32 << 20,
+        doc: "largest byte range of one text-file split, as the local file system's block size")
+    public static let localDir = ConfigKey<String>.string(
+        "engine.local.dir", default: NSTemporaryDirectory(),
+        doc: "comma-separated directories for shuffle files and spills")
+    public static let logLevel = ConfigKey<String>.string(
+        "engine.log.level", default: "info", doc: "trace, debug, info, notice, warning, error")
+    public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
+        "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
+
+    /// Every known key's name, its default as text, and its doc.
+    public static let all: [(name: String, defaultValue: String, doc: String)] = [
+        (master.name, master.defaultValue, master.doc),
+        (appName.name, appName.defaultValue, appName.doc),
+        (taskMaxFailures.name, "\(taskMaxFailures.defaultValue)", taskMaxFailures.doc),
+        (shuffleCompress.name, "\(shuffleCompress.defaultValue)", shuffleCompress.doc),
+        (executorMemory.name, "1g", executorMemory.doc),
+        (defaultParallelism.name, "0", defaultParallelism.doc),
+        (filesBlockSize.name, "32m", filesBlockSize.doc),
+        (localDir.name, "$TMPDIR", localDir.doc),
+        (logLevel.name, logLevel.defaultValue, logLevel.doc),
+        (broadcastBlockSize.name, "4m", broadcastBlockSize.doc),
+    ]
+
+    /// Checks that every known key present in `values` parses.
+    static func validate(_ values: [String: String]) throws(EngineError) {
+        if let v = values[master.name] { _ = try MasterURL.parse(v) }
+        if let v = values[taskMaxFailures.name] { _ = try taskMaxFailures.parse(v) }
+        if let v = values[shuffleCompress.name] { _ = try shuffleCompress.parse(v) }
+        if let v = values[executorMemory.name] { _ = try executorMemory.parse(v) }
+        if let v = values[defaultParallelism.name] { _ = try defaultParallelism.parse(v) }
+        if let v = values[filesBlockSize.name] { _ = try filesBlockSize.parse(v) }
+        if let v = values[broadcastBlockSize.name] { _ = try broadcastBlockSize.parse(v) }
+        if let v = values[logLevel.name] {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v.lowercased()) else {
+                throw .badConf(key: logLevel.name, value: v, expected: "trace, debug, info, notice, warning or error")
+            }
+        }
+    }
+}
+
+/// Configuration of an ``EngineContext``: string values under typed keys.
+///
+/// Sources, lowest precedence first: each key's default; the environment
+/// (`ENGINE_MASTER`, and `ENGINE_SUBMIT_CONF` with one `key=value` a line, as
+/// engine-submit passes `--conf`); then what the job's code sets.
+public struct EngineConf: Sendable {
+    /// The environment variable engine-submit fills with `--conf` pairs, one `key=value` a line.
+    public static let submitConfVariable = "ENGINE_SUBMIT_CONF"
+    /// The environment variable engine-submit fills with `--master`.
+    public static let masterVariable = "ENGINE_MASTER"
+
+    private(set) var values: [String: String] = [:]
+
+    /// A configuration with only the environment's values (if `loadEnvironment`) and defaults.
+    public init(loadEnvironment: Bool = true) {
+        guard loadEnvironment else { return }
+        let env = ProcessInfo.processInfo.environment
+        if let lines = env[Self.submitConfVariable] {
+            for line in lines.split(separator: "\n") where !line.isEmpty {
+                if let eq = line.firstIndex(of: "=") {
+                    values[String(line[..<eq])] = String(line[line.index(after: eq)...])
+                }
+            }
+        }
+        if let m = env[Self.masterVariable], !m.isEmpty { values[EngineKeys.master.name] = m }
+    }
+
+    /// Sets a key from code; code wins over the environment.
+    @discardableResult
+    public mutating func set(_ name: String, _ value: String) -> EngineConf {
+        values[name] = value
+        return self
+    }
+
+    /// Sets the master URL.
+    @discardableResult
+    public mutating func setMaster(_ url: String) -> EngineConf { set(EngineKeys.master.name, url) }
+
+    /// Sets the application name.
+    @discardableResult
+    public mutating func setAppName(_ name: String) -> EngineConf { set(EngineKeys.appName.name, name) }
+
+    /// The raw text of a key, if anything set it.
+    public func getRaw(_ name: String) -> String? { values[name] }
+
+    /// The value of a typed key: what was set, parsed, or the default.
+    /// A value that does not parse was rejected when the context was created (see ``validate()``).
+    public func get<V>(_ key: ConfigKey<V>) -> V {
+        guard let raw = values[key.name], let v = try? key.parse(raw) else { return key.defaultValue }
+        return v
+    }
+
+    /// Checks every known key; the first that does not parse is thrown.
+    public func validate() throws(EngineError) { try EngineKeys.validate(values) }
+
+    /// All explicitly set keys, sorted.
+    public var all: [(String, String)] { values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+}

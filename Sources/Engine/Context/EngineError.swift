@@ -1,0 +1,44 @@
+/// Errors a job sees. Each message names what failed, on which input, and what to do.
+public enum EngineError: Error, CustomStringConvertible, Sendable {
+    /// A master URL that is not `local`, `local[N]` or `local[*]`.
+    case badMasterURL(String)
+    /// A configuration value that does not parse for its key.
+    case badConf(key: String, value: String, expected: String)
+    /// An input path that does not exist or cannot be read.
+    case inputNotFound(String)
+    /// An output directory that already exists.
+    case outputExists(String)
+    /// An I/O failure on a path.
+    case io(path: String, reason: String)
+    /// The job failed: the final error of the task that failed too often, or the abort reason.
+    case jobFailed(String)
+    /// The job was cancelled.
+    case jobCancelled(String)
+    /// An invalid argument to an API call (for example a negative partition count).
+    case invalidArgument(String)
+    /// The context was stopped.
+    case contextStopped
+
+    public var description: String {
+        switch self {
+        case .badMasterURL(let url):
+            return "invalid master URL '\(url)': expected local, local[N] (N ≥ 1) or local[*]"
+        case .badConf(let key, let value, let expected):
+            return "invalid value '\(value)' for \(key): expected \(expected)"
+        case .inputNotFound(let path):
+            return "input path does not exist or is not readable: \(path)"
+        case .outputExists(let path):
+            return "output directory \(path) already exists: remove it or choose another path"
+        case .io(let path, let reason):
+            return "I/O error on \(path): \(reason)"
+        case .jobFailed(let reason):
+            return "job aborted: \(reason)"
+        case .jobCancelled(let reason):
+            return "job cancelled: \(reason)"
+        case .invalidArgument(let what):
+            return "invalid argument: \(what)"
+        case .contextStopped:
+            return "the EngineContext has been stopped; create a new one"
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Errors raised by the storage layer. Each message says what failed and on what.
+public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Bytes that do not decode: a truncated file, a checksum mismatch, a damaged record.
+    case corrupt(String)
+    /// A block that is not where it should be.
+    case blockNotFound(String)
+    /// A file-system operation that failed: `path`, what was attempted, and errno's text.
+    case io(path: String, operation: String, reason: String)
+    /// A value whose type cannot be serialized.
+    case notSerializable(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let what): return "corrupt block: \(what)"
+        case .blockNotFound(let id): return "block \(id) not found"
+        case .io(let path, let op, let reason): return "cannot \(op) \(path): \(reason)"
+        case .notSerializable(let what): return "not serializable: \(what)"
+        }
+    }
+}
