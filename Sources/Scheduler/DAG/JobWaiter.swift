@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+
+/// Why a job did not succeed.
+public struct JobFailedError: Error, CustomStringConvertible, Sendable {
+    public let jobId: Int
+    public let reason: String
+    public let cancelled: Bool
+    public var description: String { reason }
+}
+
+/// Waits for a job: hands each partition's result to the caller as it arrives and
+/// completes when all have arrived or the job failed, as Spark's JobWaiter.
+public final class JobWaiter: Sendable {
+    public let jobId: Int
+    public let totalTasks: Int
+    private let resultHandler: @Sendable (Int, TaskResultValue) -> Void
+    private let outcome = Mutex<Result<JobSummary, JobFailedError>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+    private weak let scheduler: DAGScheduler?
+
+    init(jobId: Int, totalTasks: Int, scheduler: DAGScheduler?,
+         resultHandler: @escaping @Sendable (Int, TaskResultValue) -> Void) {
+        self.jobId = jobId
+        self.totalTasks = totalTasks
+        self.scheduler = scheduler
+        self.resultHandler = resultHandler
+    }
+
+    func taskSucceeded(_ outputIndex: Int, _ value: TaskResultValue) { resultHandler(outputIndex, value) }
+
+    func finish(_ result: Result<JobSummary, JobFailedError>) {
+        let first = outcome.withLock { o -> Bool in
+            guard o == nil else { return false }
+            o = result
+            return true
+        }
+        if first { done.signal() }
+    }
+
+    /// True once the job succeeded or failed.
+    public var isCompleted: Bool { outcome.withLock { $0 != nil } }
+
+    /// Blocks the calling thread until the job ends; returns its summary or throws why it failed.
+    public func awaitResult() throws(JobFailedError) -> JobSummary {
+        done.wait()
+        done.signal()
+        switch outcome.withLock({ $0 })! {
+        case .success(let s): return s
+        case .failure(let e): throw e
+        }
+    }
+
+    /// Asks the scheduler to cancel the job.
+    public func cancel(reason: String = "cancelled by the caller") {
+        scheduler?.cancelJob(jobId, reason: reason)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import Synchronization
+
+/// Time as the scheduler sees it, injected so tests run without sleeping.
+public protocol SchedulerClock: Sendable {
+    /// Seconds since an arbitrary origin.
+    func now() -> Double
+}
+
+/// The machine's monotonic clock.
+public struct SystemClock: SchedulerClock {
+    public init() {}
+    public func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+}
+
+/// A clock that moves only when a test advances it.
+public final class ManualClock: SchedulerClock {
+    private let time: Mutex<Double>
+    public init(_ start: Double = 0) { time = Mutex(start) }
+    public func now() -> Double { time.withLock { $0 } }
+    /// Moves the clock forward by `seconds`.
+    public func advance(_ seconds: Double) { time.withLock { $0 += seconds } }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs tasks on a fixed set of OS threads, as Spark's Executor: `cores` threads,
+/// each taking the next launched task, decoding the stage binary from its broadcast
+/// and running it. Status goes to `statusSink`.
+public final class Executor: Sendable {
+    public let executorId: String
+    public let cores: Int
+    public let env: TaskEnvironment
+    private let codec: any TaskBinaryCodec
+    private let queue = BlockingQueue<TaskDescription>()
+    private let runningTasks = Mutex<[Int64: TaskContext]>([:])
+    private let killedBeforeStart = Mutex<[Int64: String]>([:])
+    private let statusSink: @Sendable (Int64, TaskEndReason, TaskMetrics) -> Void
+    private let logger: Logger
+    private let live = Mutex(0)
+
+    /// Starts `cores` task threads.
+    public init(executorId: String, cores: Int, env: TaskEnvironment, codec: any TaskBinaryCodec,
+                logger: Logger = Logger(label: "engine.Executor"),
+                statusSink: @escaping @Sendable (Int64, TaskEndReason, TaskMetrics) -> Void) {
+        self.executorId = executorId
+        self.cores = cores
+        self.env = env
+        self.codec = codec
+        self.statusSink = statusSink
+        self.logger = logger
+        for i in 0..<cores {
+            live.withLock { $0 += 1 }
+            startOSThread(name: "executor task launch worker-\(i)") { [self] in
+                while let task = queue.take() { run(task) }
+                live.withLock { $0 -= 1 }
+            }
+        }
+    }
+
+    /// Queues a task for the next free thread.
+    public func launchTask(_ task: TaskDescription) { queue.put(task) }
+
+    /// Asks a task to stop; it ends at its next interruption check with a `killed` status.
+    public func killTask(_ taskId: Int64, reason: String) {
+        let ctx = runningTasks.withLock { $0[taskId] }
+        if let ctx { ctx.markInterrupted(reason) } else { killedBeforeStart.withLock { $0[taskId] = reason } }
+    }
+
+    /// Stops the threads after the tasks already queued.
+    public func stop() {
+        queue.close()
+        for ctx in runningTasks.withLock({ Array($0.values) }) { ctx.markInterrupted("executor stopped") }
+    }
+
+    private func run(_ task: TaskDescription) {
+        let ctx = TaskContext(stageId: task.stageId, stageAttemptNumber: task.stageAttempt, partitionId: task.partition,
+                              attemptNumber: task.attemptNumber, taskAttemptId: task.taskId, env: env)
+        if let reason = killedBeforeStart.withLock({ $0.removeValue(forKey: task.taskId) }) {
+            statusSink(task.taskId, .killed(reason), TaskMetrics())
+            return
+        }
+        runningTasks.withLock { $0[task.taskId] = ctx }
+        logger.debug("Running \(task.name)")
+        let start = DispatchTime.now().uptimeNanoseconds
+        var reason: TaskEndReason
+        do {
+            let binary = try env.broadcastManager.readBytes(task.binary)
+            try ctx.checkInterrupted()
+            reason = .success(try codec.runTask(task, binary: binary, context: ctx))
+        } catch let e as TaskKilledError {
+            reason = .killed(e.reason)
+        } catch let e as MetadataFetchFailedError {
+            reason = .fetchFailed(shuffleId: e.shuffleId, mapIndex: nil, reduceId: e.reduceId, message: e.message)
+        } catch let e as FetchFailedError {
+            reason = .fetchFailed(shuffleId: e.shuffleId, mapIndex: e.mapIndex, reduceId: e.reduceId, message: e.message)
+        } catch {
+            reason = .exception(String(describing: error))
+        }
+        if case .success = reason, ctx.isInterrupted { reason = .killed("killed after finishing") }
+        var failed = true
+        if case .success = reason { failed = false }
+        ctx.markTaskCompleted(failed: failed)
+        ctx.updateMetrics { $0.runTimeNanos = DispatchTime.now().uptimeNanoseconds - start }
+        runningTasks.withLock { _ = $0.removeValue(forKey: task.taskId) }
+        if case .success = reason { logger.debug("Finished \(task.name)") }
+        statusSink(task.taskId, reason, ctx.metrics)
+    }
+}
+
+/// A shuffle segment that could not be read: its map output must be recomputed.
+public struct FetchFailedError: Error, CustomStringConvertible, Sendable {
+    public let shuffleId: Int
+    public let mapIndex: Int
+    public let reduceId: Int
+    public let message: String
+    public init(shuffleId: Int, mapIndex: Int, reduceId: Int, message: String) {
+        self.shuffleId = shuffleId
+        self.mapIndex = mapIndex
+        self.reduceId = reduceId
+        self.message = message
+    }
+    public var description: String {
+        "fetch failed: shuffle \(shuffleId), map \(mapIndex), reduce \(reduceId): \(message)"
+    }
+}

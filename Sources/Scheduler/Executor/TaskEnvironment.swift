@@ -1,0 +1,22 @@
+import Broadcast
+import Storage
+
+/// What a running task may use on its executor, as Spark's SparkEnv: the BlockManager,
+/// broadcast, the map output tracker, and the settings tasks need.
+public final class TaskEnvironment: Sendable {
+    public let executorId: String
+    public let blockManager: BlockManager
+    public let broadcastManager: BroadcastManager
+    public let mapOutputTracker: MapOutputTracker
+    /// `engine.shuffle.compress`.
+    public let shuffleCompress: Bool
+
+    public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
+                mapOutputTracker: MapOutputTracker, shuffleCompress: Bool) {
+        self.executorId = executorId
+        self.blockManager = blockManager
+        self.broadcastManager = broadcastManager
+        self.mapOutputTracker = mapOutputTracker
+        self.shuffleCompress = shuffleCompress
+    }
+}

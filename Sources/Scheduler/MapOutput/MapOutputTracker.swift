@@ -1,0 +1,96 @@
+import Storage
+import Synchronization
+
+/// A shuffle input that cannot be found: the parent stage must run again.
+public struct MetadataFetchFailedError: Error, CustomStringConvertible, Sendable {
+    public let shuffleId: Int
+    public let reduceId: Int
+    public let message: String
+    public var description: String { "missing output of shuffle \(shuffleId) for reduce partition \(reduceId): \(message)" }
+}
+
+/// Tracks where each map task's shuffle output lives, as Spark's MapOutputTracker.
+/// The driver registers outputs when map tasks finish; reducers ask where to fetch.
+/// In local mode driver and executor share one instance; over the network the
+/// executors' copies ask the driver's.
+public final class MapOutputTracker: Sendable {
+    fileprivate let shuffles = Mutex<[Int: [MapStatus?]]>([:])
+
+    public init() {}
+
+    /// Declares a shuffle with `numMaps` map tasks; keeps existing outputs if already known.
+    public func registerShuffle(_ shuffleId: Int, numMaps: Int) {
+        shuffles.withLock { s in
+            if s[shuffleId] == nil { s[shuffleId] = Array(repeating: nil, count: numMaps) }
+        }
+    }
+
+    /// True when the shuffle was registered.
+    public func containsShuffle(_ shuffleId: Int) -> Bool { shuffles.withLock { $0[shuffleId] != nil } }
+
+    /// Records map task `status.mapIndex`'s output.
+    public func registerMapOutput(_ shuffleId: Int, _ status: MapStatus) {
+        shuffles.withLock { s in
+            guard var outs = s[shuffleId], status.mapIndex < outs.count else { return }
+            outs[status.mapIndex] = status
+            s[shuffleId] = outs
+        }
+    }
+
+    /// Forgets map output `mapIndex` of a shuffle (its files were lost).
+    public func unregisterMapOutput(_ shuffleId: Int, mapIndex: Int) {
+        shuffles.withLock { s in
+            guard var outs = s[shuffleId], mapIndex < outs.count else { return }
+            outs[mapIndex] = nil
+            s[shuffleId] = outs
+        }
+    }
+
+    /// Forgets every output stored on `executorId`.
+    public func removeOutputsOnExecutor(_ executorId: String) {
+        shuffles.withLock { s in
+            for (id, outs) in s {
+                s[id] = outs.map { $0?.location.executorId == executorId ? nil : $0 }
+            }
+        }
+    }
+
+    /// Forgets a shuffle.
+    public func unregisterShuffle(_ shuffleId: Int) { _ = shuffles.withLock { $0.removeValue(forKey: shuffleId) } }
+
+    /// Number of map outputs present for a shuffle.
+    public func availableOutputs(_ shuffleId: Int) -> Int {
+        shuffles.withLock { $0[shuffleId]?.reduce(0) { $0 + ($1 == nil ? 0 : 1) } ?? 0 }
+    }
+
+    /// For reduce partition `reduceId`: each map output's location, map index and segment size,
+    /// skipping empty segments. Throws if any map output is missing.
+    public func mapSizes(shuffleId: Int, reduceId: Int) throws(MetadataFetchFailedError)
+        -> [(location: BlockManagerId, mapIndex: Int, size: Int64)]
+    {
+        let outs = shuffles.withLock { $0[shuffleId] }
+        guard let outs else {
+            throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "shuffle not registered")
+        }
+        var result: [(location: BlockManagerId, mapIndex: Int, size: Int64)] = []
+        for (i, st) in outs.enumerated() {
+            guard let st else {
+                throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "no output for map \(i)")
+            }
+            guard reduceId < st.sizes.count else {
+                throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "map \(i) has \(st.sizes.count) partitions")
+            }
+            if st.sizes[reduceId] > 0 { result.append((st.location, i, st.sizes[reduceId])) }
+        }
+        return result
+    }
+}
+
+extension MapOutputTracker {
+    /// Forgets every map output of a shuffle, keeping the shuffle registered.
+    public func clearMapOutputs(_ shuffleId: Int) {
+        shuffles.withLock { s in
+            if let outs = s[shuffleId] { s[shuffleId] = Array(repeating: nil, count: outs.count) }
+        }
+    }
+}

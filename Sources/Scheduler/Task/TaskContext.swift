@@ -1,0 +1,66 @@
+import Synchronization
+
+/// Raised inside a task that was asked to stop.
+public struct TaskKilledError: Error, CustomStringConvertible, Sendable {
+    public let reason: String
+    public var description: String { "task killed: \(reason)" }
+}
+
+/// Per-task information and services, as Spark's TaskContext.
+public final class TaskContext: Sendable {
+    public let stageId: Int
+    public let stageAttemptNumber: Int
+    public let partitionId: Int
+    /// How many times this task was attempted before (0 for the first attempt).
+    public let attemptNumber: Int
+    /// Unique id of this task attempt (Spark's TID).
+    public let taskAttemptId: Int64
+    /// The executor's services.
+    public let env: TaskEnvironment
+
+    private let killReason = Mutex<String?>(nil)
+    private let metricsBox = Mutex(TaskMetrics())
+    private let listeners = Mutex<[@Sendable (TaskContext, Bool) -> Void]>([])
+
+    public init(stageId: Int, stageAttemptNumber: Int, partitionId: Int, attemptNumber: Int,
+                taskAttemptId: Int64, env: TaskEnvironment) {
+        self.stageId = stageId
+        self.stageAttemptNumber = stageAttemptNumber
+        self.partitionId = partitionId
+        self.attemptNumber = attemptNumber
+        self.taskAttemptId = taskAttemptId
+        self.env = env
+    }
+
+    /// Asks the task to stop at its next check.
+    public func markInterrupted(_ reason: String) { killReason.withLock { $0 = $0 ?? reason } }
+
+    /// True once the task was asked to stop.
+    public var isInterrupted: Bool { killReason.withLock { $0 != nil } }
+
+    /// Throws ``TaskKilledError`` if the task was asked to stop. Tasks call it between batches.
+    public func checkInterrupted() throws(TaskKilledError) {
+        if let r = killReason.withLock({ $0 }) { throw TaskKilledError(reason: r) }
+    }
+
+    /// Updates the task's metrics.
+    public func updateMetrics(_ body: (inout TaskMetrics) -> Void) { metricsBox.withLock { body(&$0) } }
+
+    /// A copy of the task's metrics.
+    public var metrics: TaskMetrics { metricsBox.withLock { $0 } }
+
+    /// Runs `listener(context, failed)` when the task ends, successfully or not (cleanup of temp files, locks).
+    public func addTaskCompletionListener(_ listener: @escaping @Sendable (TaskContext, Bool) -> Void) {
+        listeners.withLock { $0.append(listener) }
+    }
+
+    /// Called by the executor when the task body returns or throws.
+    public func markTaskCompleted(failed: Bool) {
+        let ls = listeners.withLock { l -> [@Sendable (TaskContext, Bool) -> Void] in
+            let copy = l
+            l.removeAll()
+            return copy
+        }
+        for l in ls.reversed() { l(self, failed) }
+    }
+}

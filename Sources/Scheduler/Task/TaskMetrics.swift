@@ -1,0 +1,25 @@
+/// Counters a task accumulates while it runs; summed per stage and job.
+public struct TaskMetrics: Sendable, Equatable {
+    public var recordsRead: Int64 = 0
+    public var bytesRead: Int64 = 0
+    public var shuffleRecordsWritten: Int64 = 0
+    public var shuffleBytesWritten: Int64 = 0
+    public var shuffleRecordsRead: Int64 = 0
+    public var shuffleBytesRead: Int64 = 0
+    public var resultRecords: Int64 = 0
+    public var runTimeNanos: UInt64 = 0
+
+    public init() {}
+
+    /// Adds `other` into this.
+    public mutating func add(_ other: TaskMetrics) {
+        recordsRead += other.recordsRead
+        bytesRead += other.bytesRead
+        shuffleRecordsWritten += other.shuffleRecordsWritten
+        shuffleBytesWritten += other.shuffleBytesWritten
+        shuffleRecordsRead += other.shuffleRecordsRead
+        shuffleBytesRead += other.shuffleBytesRead
+        resultRecords += other.resultRecords
+        runTimeNanos += other.runTimeNanos
+    }
+}

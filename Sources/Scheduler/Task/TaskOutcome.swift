@@ -1,0 +1,27 @@
+/// A value produced by a result task, handed from the task thread to the job's
+/// result handler exactly once.
+public struct TaskResultValue: @unchecked Sendable {
+    // Unchecked: the value is created on a task thread, then only moved to the
+    // event loop and on to the result handler; nobody mutates it meanwhile.
+    public let value: Any
+    public init(_ value: Any) { self.value = value }
+}
+
+/// What a task produced.
+public enum TaskOutcome: Sendable {
+    /// A shuffle map task's output description.
+    case mapStatus(MapStatus)
+    /// A result task's value.
+    case value(TaskResultValue)
+}
+
+/// A task's final state, as reported to the TaskScheduler.
+public enum TaskEndReason: Sendable {
+    case success(TaskOutcome)
+    /// The task threw; `description` is the error's text. Retried up to maxFailures.
+    case exception(String)
+    /// A shuffle input was missing: the parent stage must be recomputed, not retried here.
+    case fetchFailed(shuffleId: Int, mapIndex: Int?, reduceId: Int, message: String)
+    /// The task was killed (cancellation, stage abort).
+    case killed(String)
+}
