@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Scheduler", "Broadcast", "Storage", .product(name: "Logging", package: "swift-log"),
+                "Scheduler", "Broadcast", "Storage", "Network", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "engine-submit",

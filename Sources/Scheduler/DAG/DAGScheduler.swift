@@ -18,7 +18,7 @@ public final class DAGScheduler: Sendable {
     // Touched only by the event loop thread; the Mutex makes that provable.
     private let state: Mutex<DAGSchedulerState>
     private let waiters = Mutex<[Int: JobWaiter]>([:])
-    private let stageBinaries = Mutex<[Int: BroadcastHandle]>([:])
+    private let stageBinaries = Mutex<[Int: (handle: BroadcastHandle, bytes: [UInt8])]>([:])
     private let nextJobId = Mutex(0)
     private let stopped = Mutex(false)
     private let loopDone = DispatchSemaphore(value: 0)
@@ -134,19 +134,26 @@ public final class DAGScheduler: Sendable {
             do {
                 handle = try broadcastManager.newBroadcast(bytes: bytes)
             } catch {
+                codec.release(bytes)
                 return .stageSubmissionFailed(stageId: request.stageId,
                                               reason: "cannot broadcast the task binary of stage \(request.stageId): \(error)")
             }
             logger.debug("Created broadcast \(handle.id) for the task binary of stage \(request.stageId) (\(bytes.count) bytes)")
-            let previous = stageBinaries.withLock { $0.updateValue(handle, forKey: request.stageId) }
-            if let previous { broadcastManager.unbroadcast(previous) }
+            let previous = stageBinaries.withLock { $0.updateValue((handle, bytes), forKey: request.stageId) }
+            if let previous {
+                codec.release(previous.bytes)
+                broadcastManager.unbroadcast(previous.handle)
+            }
             taskScheduler.submitTasks(TaskSet(stageId: request.stageId, stageAttempt: request.stageAttempt,
                                               jobId: request.jobId, stageName: request.stageName,
                                               tasks: request.tasks, binary: handle))
         case .cancelTasks(let stageId, let reason):
             taskScheduler.cancelTasks(stageId: stageId, reason: reason)
         case .stageEnded(let stageId):
-            if let h = stageBinaries.withLock({ $0.removeValue(forKey: stageId) }) { broadcastManager.unbroadcast(h) }
+            if let b = stageBinaries.withLock({ $0.removeValue(forKey: stageId) }) {
+                codec.release(b.bytes)
+                broadcastManager.unbroadcast(b.handle)
+            }
         case .deliverResult(let jobId, let index, let value):
             waiters.withLock { $0[jobId] }?.taskSucceeded(index, value)
         case .jobSucceeded(let summary):

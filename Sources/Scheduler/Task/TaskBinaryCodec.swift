@@ -14,4 +14,6 @@ public protocol TaskBinaryCodec: Sendable {
     func serialize(_ source: StageBinarySource) throws -> [UInt8]
     /// Runs one task: decodes `binary` (a stage binary from ``serialize(_:)``) and computes `task.partition`.
     func runTask(_ task: TaskDescription, binary: [UInt8], context: TaskContext) throws -> TaskOutcome
+    /// The stage ended: what ``serialize(_:)`` kept alive for `binary` may go.
+    func release(_ binary: [UInt8])
 }

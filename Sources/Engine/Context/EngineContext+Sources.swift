@@ -1,0 +1,77 @@
+import Scheduler
+
+extension EngineContext {
+    /// Distributes `data` over `numSlices` partitions (default: ``defaultParallelism``), as Spark's
+    /// parallelize: slice i holds elements `i*n/numSlices ..< (i+1)*n/numSlices`.
+    @inlinable
+    public func parallelize<T>(_ data: [T], numSlices: Int? = nil, file: String = #fileID,
+                               line: Int = #line) -> RDD<T> {
+        let slices = max(1, numSlices ?? defaultParallelism)
+        let box = Unchecked(data)
+        let n = data.count
+        return RDD<T>(context: self, kind: "ParallelCollectionRDD", operation: "parallelize", numPartitions: slices,
+                      dependencies: [], callSite: makeCallSite(file, line)) { p, ctx in
+            let start = p * n / slices, end = (p + 1) * n / slices
+            var pos = start
+            return PartitionStream {
+                try ctx.checkInterrupted()
+                guard pos < end else { return nil }
+                let stop = min(pos + 4096, end)
+                defer { pos = stop }
+                return Array(box.value[pos..<stop])
+            }
+        }
+    }
+
+    /// The integers `start, start+step, …` below `end` (above it for a negative step), over `numSlices` partitions.
+    public func range(_ start: Int, _ end: Int, step: Int = 1, numSlices: Int? = nil, file: String = #fileID,
+                      line: Int = #line) throws(EngineError) -> RDD<Int> {
+        guard step != 0 else { throw .invalidArgument("range step must not be 0") }
+        let count = step > 0 ? (end > start ? (end - start + step - 1) / step : 0)
+                             : (end < start ? (start - end - step - 1) / -step : 0)
+        let slices = max(1, numSlices ?? defaultParallelism)
+        return RDD<Int>(context: self, kind: "ParallelCollectionRDD", operation: "range", numPartitions: slices,
+                        dependencies: [], callSite: makeCallSite(file, line)) { p, ctx in
+            var i = p * count / slices
+            let stop = (p + 1) * count / slices
+            return PartitionStream {
+                try ctx.checkInterrupted()
+                guard i < stop else { return nil }
+                let chunkEnd = min(i + 4096, stop)
+                defer { i = chunkEnd }
+                return (i..<chunkEnd).map { start + $0 * step }
+            }
+        }
+    }
+
+    /// An RDD with no partitions.
+    public func emptyRDD<T>(of type: T.Type = T.self, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        RDD<T>(context: self, kind: "EmptyRDD", operation: "emptyRDD", numPartitions: 0, dependencies: [],
+               callSite: makeCallSite(file, line)) { _, _ in .empty }
+    }
+
+    /// The records of all `rdds`, one after another: their partitions side by side, no shuffle.
+    public func union<T>(_ rdds: [RDD<T>], file: String = #fileID, line: Int = #line) -> RDD<T> {
+        var offsets: [Int] = []
+        var total = 0
+        for r in rdds {
+            offsets.append(total)
+            total += r.numPartitions
+        }
+        let parents = rdds
+        let starts = offsets
+        let locate: @Sendable (Int) -> (RDD<T>, Int) = { p in
+            var i = starts.count - 1
+            while starts[i] > p { i -= 1 }
+            // Skip parents with zero partitions that share the offset.
+            while parents[i].numPartitions == 0 || p - starts[i] >= parents[i].numPartitions { i += 1 }
+            return (parents[i], p - starts[i])
+        }
+        return RDD<T>(context: self, kind: "UnionRDD", operation: "union", numPartitions: total,
+                      dependencies: rdds.map { .narrow($0) }, callSite: makeCallSite(file, line),
+                      locations: { p in let (r, q) = locate(p); return r.preferredLocations(q) }) { p, ctx in
+            let (r, q) = locate(p)
+            return try r.iterator(q, ctx)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Broadcast
+import Foundation
+import Logging
+import Scheduler
+import Storage
+import Synchronization
+
+/// The entry point of a job, as Spark's SparkContext: it holds the configuration,
+/// creates RDDs from data and files, and runs jobs on the executors through the
+/// DAGScheduler, TaskScheduler and SchedulerBackend.
+///
+/// ```swift
+/// let ctx = try EngineContext(master: "local[4]", appName: "demo")
+/// let squares = try ctx.parallelize(Array(1...100)).map { $0 * $0 }.collect()
+/// ctx.stop()
+/// ```
+public final class EngineContext: Sendable {
+    /// The configuration the context was created with.
+    public let conf: EngineConf
+    public let master: MasterURL
+    public let appName: String
+    /// The driver's executor environment (in local mode, the only one).
+    public let env: TaskEnvironment
+    let dagScheduler: DAGScheduler
+    let taskScheduler: TaskSchedulerImpl
+    let backend: LocalSchedulerBackend
+    let codec: LocalTaskBinaryCodec
+    let logger: Logger
+    private let rddIds = Mutex(0)
+    private let shuffleIds = Mutex(0)
+    private let stopped = Mutex(false)
+    private let lastJob = LastJobBox()
+
+    /// Creates a context. `master` and `appName` override the configuration's;
+    /// the configuration's values come from the environment (engine-submit) and code.
+    /// Throws when the master URL or a configuration value is malformed, or the local
+    /// directories cannot be created.
+    public init(master: String? = nil, appName: String? = nil, conf: EngineConf = EngineConf()) throws(EngineError) {
+        var conf = conf
+        if let master { conf.setMaster(master) }
+        if let appName, conf.getRaw(EngineKeys.appName.name) == nil { conf.setAppName(appName) }
+        try conf.validate()
+        self.conf = conf
+        self.master = try MasterURL.parse(conf.get(EngineKeys.master))
+        self.appName = conf.get(EngineKeys.appName)
+        EngineLogging.setUp(level: Logger.Level(rawValue: conf.get(EngineKeys.logLevel).lowercased()) ?? .info)
+        logger = EngineLogging.logger("EngineContext")
+
+        let localDirs = conf.get(EngineKeys.localDir).split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        let blockManager: BlockManager
+        do {
+            blockManager = try BlockManager(executorId: "driver", localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs)
+        } catch {
+            throw .io(path: localDirs.joined(separator: ","), reason: "\(error); set engine.local.dir to a writable directory")
+        }
+        let broadcastManager = BroadcastManager(blockManager: blockManager,
+                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)))
+        let tracker = MapOutputTracker()
+        let env = TaskEnvironment(executorId: "driver", blockManager: blockManager, broadcastManager: broadcastManager,
+                                  mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress))
+        self.env = env
+        let codec = LocalTaskBinaryCodec()
+        self.codec = codec
+        taskScheduler = TaskSchedulerImpl(maxTaskFailures: conf.get(EngineKeys.taskMaxFailures),
+                                          logger: EngineLogging.logger("TaskSchedulerImpl"))
+        let cores = self.master.cores
+        let executorLogger = EngineLogging.logger("Executor")
+        backend = LocalSchedulerBackend(cores: cores) { statusSink in
+            Executor(executorId: "driver", cores: cores, env: env, codec: codec, logger: executorLogger,
+                     statusSink: statusSink)
+        }
+        let lastJob = self.lastJob
+        dagScheduler = DAGScheduler(taskScheduler: taskScheduler, codec: codec, broadcastManager: broadcastManager,
+                                    mapOutputTracker: tracker, logger: EngineLogging.logger("DAGScheduler"),
+                                    jobListener: { summary in lastJob.value.withLock { $0 = summary } })
+        taskScheduler.start(backend: backend)
+        logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(LibUVInfo.version))")
+    }
+
+    /// Default number of partitions: `engine.default.parallelism`, else the master's cores.
+    public var defaultParallelism: Int {
+        let configured = conf.get(EngineKeys.defaultParallelism)
+        return configured > 0 ? configured : backend.defaultParallelism
+    }
+
+    /// Default minimum partitions of text files: min(defaultParallelism, 2), as Spark.
+    public var defaultMinPartitions: Int { min(defaultParallelism, 2) }
+
+    /// The summary of the last job that succeeded (stages run and skipped, metrics).
+    public var lastJobSummary: JobSummary? { lastJob.value.withLock { $0 } }
+
+    func newRDDId() -> Int { rddIds.withLock { id in defer { id += 1 }; return id } }
+    func newShuffleId() -> Int { shuffleIds.withLock { id in defer { id += 1 }; return id } }
+
+    /// Stops the scheduler and executors and removes the local directories. Idempotent.
+    public func stop() {
+        let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }
+        guard first else { return }
+        dagScheduler.stop()
+        backend.stop()
+        env.blockManager.stop()
+        logger.info("Successfully stopped EngineContext")
+    }
+
+    var isStopped: Bool { stopped.withLock { $0 } }
+
+    /// Runs `function` on `partitions` of `rdd` (all when nil) and returns the results in partition order.
+    @usableFromInline
+    func runJob<T, U>(_ rdd: RDD<T>, partitions: [Int]? = nil, callSite: String,
+                      _ function: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) throws(EngineError) -> [U] {
+        guard !isStopped else { throw .contextStopped }
+        let parts = partitions ?? Array(0..<rdd.numPartitions)
+        let results = Mutex<[Unchecked<U>?]>(Array(repeating: nil, count: parts.count))
+        do {
+            _ = try dagScheduler.runJob(rdd: rdd, function: ResultFunction(function), partitions: parts,
+                                        callSite: callSite) { index, value in
+                let v = Unchecked(value.value as! U)
+                results.withLock { $0[index] = v }
+            }
+        } catch {
+            if error.cancelled { throw .jobCancelled(error.reason) }
+            throw .jobFailed(error.reason)
+        }
+        return results.withLock { r in r.map { $0!.value } }
+    }
+
+    /// Runs `job` with a context configured from engine-submit's environment, then stops the
+    /// context and exits: 0 on success; on error one line `NAME: message` on stderr and exit 1.
+    /// Command-line arguments after the program name are passed to `job`.
+    public static func main(appName: String, _ job: (EngineContext, [String]) throws -> Void) -> Never {
+        let args = Array(CommandLine.arguments.dropFirst())
+        let ctx: EngineContext
+        do {
+            ctx = try EngineContext(appName: appName)
+        } catch {
+            FileHandle.standardError.write(Data("\(appName): \(error)\n".utf8))
+            exit(1)
+        }
+        do {
+            try job(ctx, args)
+        } catch {
+            ctx.stop()
+            FileHandle.standardError.write(Data("\(appName): \(error)\n".utf8))
+            exit(1)
+        }
+        ctx.stop()
+        exit(0)
+    }
+}
+
+import Network
+
+/// libuv's version, shown at start-up so a run says what it linked.
+enum LibUVInfo {
+    static var version: String { LibUV.version }
+}
+
+/// Holds the last job's summary; a class so the scheduler's listener can share it.
+final class LastJobBox: Sendable {
+    let value = Mutex<JobSummary?>(nil)
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes log lines to standard error as Spark's console logger does:
+/// `09:31:02 INFO DAGScheduler: Job 0 finished: collect at Main.swift:9, took 0.31 s`.
+struct EngineLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, level: Logger.Level) {
+        self.label = label.hasPrefix("engine.") ? String(label.dropFirst("engine.".count)) : label
+        self.logLevel = level
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        let name: String
+        switch level {
+        case .trace: name = "TRACE"
+        case .debug: name = "DEBUG"
+        case .info, .notice: name = "INFO"
+        case .warning: name = "WARN"
+        case .error, .critical: name = "ERROR"
+        }
+        var t = time(nil)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        let stamp = String(format: "%02d:%02d:%02d", tmv.tm_hour, tmv.tm_min, tmv.tm_sec)
+        let text = "\(stamp) \(name) \(label): \(message)\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// Installs the engine's log handler once per process.
+enum EngineLogging {
+    private static let level = Mutex<Logger.Level>(.info)
+    private static let installed = Mutex(false)
+
+    static func setUp(level newLevel: Logger.Level) {
+        level.withLock { $0 = newLevel }
+        let first = installed.withLock { i -> Bool in
+            defer { i = true }
+            return !i
+        }
+        if first {
+            LoggingSystem.bootstrap { label in EngineLogHandler(label: label, level: EngineLogging.currentLevel) }
+        }
+    }
+
+    static var currentLevel: Logger.Level { level.withLock { $0 } }
+
+    static func logger(_ label: String) -> Logger {
+        var l = Logger(label: "engine.\(label)")
+        l.logLevel = currentLevel
+        return l
+    }
+}

@@ -1,0 +1,198 @@
+import Scheduler
+
+extension RDD {
+    /// All records, in partition order.
+    @inlinable
+    public func collect(file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
+        let parts = try context.runJob(self, callSite: "collect at \(makeCallSite(file, line))") { _, s in
+            Unchecked(try s.collectAll())
+        }
+        var all: [T] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.value.count })
+        for p in parts { all.append(contentsOf: p.value) }
+        return all
+    }
+
+    /// Number of records.
+    @inlinable
+    public func count(file: String = #fileID, line: Int = #line) throws(EngineError) -> Int {
+        try context.runJob(self, callSite: "count at \(makeCallSite(file, line))") { _, s in
+            var n = 0
+            try s.forEachChunk { n += $0.count }
+            return n
+        }.reduce(0, +)
+    }
+
+    /// The first `n` records, in partition order. Scans one partition first, then more,
+    /// growing the number tried fourfold each round, as Spark's take.
+    @inlinable
+    public func take(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
+        guard n > 0, numPartitions > 0 else { return [] }
+        let site = "take at \(makeCallSite(file, line))"
+        var taken: [T] = []
+        var scanned = 0
+        while taken.count < n && scanned < numPartitions {
+            var tryCount = 1
+            if scanned > 0 {
+                tryCount = taken.isEmpty ? scanned * 4 : max(1, min(scanned * 4, Int(1.5 * Double(n) * Double(scanned) / Double(taken.count)) - scanned))
+            }
+            let parts = Array(scanned..<min(scanned + tryCount, numPartitions))
+            let left = n - taken.count
+            let results = try context.runJob(self, partitions: parts, callSite: site) { _, s in
+                var out: [T] = []
+                while out.count < left, let chunk = try s.next() { out.append(contentsOf: chunk.prefix(left - out.count)) }
+                return Unchecked(out)
+            }
+            for r in results where taken.count < n { taken.append(contentsOf: r.value.prefix(n - taken.count)) }
+            scanned += parts.count
+        }
+        return taken
+    }
+
+    /// The first record; throws on an empty RDD.
+    @inlinable
+    public func first(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
+        guard let x = try take(1, file: file, line: line).first else { throw .invalidArgument("first() on an empty RDD") }
+        return x
+    }
+
+    /// The `n` smallest records under `areInIncreasingOrder`, smallest first.
+    @inlinable
+    public func takeOrdered(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
+                            file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
+        guard n > 0 else { return [] }
+        let parts = try context.runJob(self, callSite: "takeOrdered at \(makeCallSite(file, line))") { _, s in
+            var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
+            try s.forEachChunk { for x in $0 { best.insert(x) } }
+            return Unchecked(best.items)
+        }
+        var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
+        for p in parts { for x in p.value { best.insert(x) } }
+        return best.items
+    }
+
+    /// The `n` largest records under `areInIncreasingOrder`, largest first.
+    @inlinable
+    public func top(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
+                    file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
+        try takeOrdered(n, by: { areInIncreasingOrder($1, $0) }, file: file, line: line)
+    }
+
+    /// Combines all records with `f` (associative and commutative); throws on an empty RDD.
+    @inlinable
+    public func reduce(_ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
+                       line: Int = #line) throws(EngineError) -> T {
+        let parts = try context.runJob(self, callSite: "reduce at \(makeCallSite(file, line))") { _, s in
+            var acc: T?
+            try s.forEachChunk { chunk in
+                for x in chunk { acc = try acc.map { try f($0, x) } ?? x }
+            }
+            return Unchecked(acc)
+        }
+        var acc: T?
+        do {
+            for p in parts { if let v = p.value { acc = try acc.map { try f($0, v) } ?? v } }
+        } catch {
+            throw .jobFailed("reduce function failed on the driver: \(error)")
+        }
+        guard let result = acc else { throw .invalidArgument("reduce() on an empty RDD") }
+        return result
+    }
+
+    /// Folds each partition from `zero` with `f`, then folds the partition results from `zero`.
+    @inlinable
+    public func fold(_ zero: T, _ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
+                     line: Int = #line) throws(EngineError) -> T {
+        try aggregate(zero, f, f, file: file, line: line)
+    }
+
+    /// Aggregates each partition from `zero` with `seqOp`, then the partition results with `combOp`.
+    @inlinable
+    public func aggregate<U>(_ zero: U, _ seqOp: @escaping @Sendable (U, T) throws -> U,
+                             _ combOp: @escaping @Sendable (U, U) throws -> U,
+                             file: String = #fileID, line: Int = #line) throws(EngineError) -> U {
+        let z = Unchecked(zero)
+        let parts = try context.runJob(self, callSite: "aggregate at \(makeCallSite(file, line))") { _, s in
+            var acc = z.value
+            try s.forEachChunk { for x in $0 { acc = try seqOp(acc, x) } }
+            return Unchecked(acc)
+        }
+        do {
+            return try parts.reduce(zero) { try combOp($0, $1.value) }
+        } catch {
+            throw .jobFailed("combine function failed on the driver: \(error)")
+        }
+    }
+
+    /// Runs `f` on every record, on the executors.
+    @inlinable
+    public func foreach(_ f: @escaping @Sendable (T) throws -> Void, file: String = #fileID,
+                        line: Int = #line) throws(EngineError) {
+        _ = try context.runJob(self, callSite: "foreach at \(makeCallSite(file, line))") { _, s in
+            try s.forEachChunk { for x in $0 { try f(x) } }
+        }
+    }
+
+    /// Runs `f` on each partition's records, on the executors.
+    @inlinable
+    public func foreachPartition(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> Void,
+                                 file: String = #fileID, line: Int = #line) throws(EngineError) {
+        _ = try context.runJob(self, callSite: "foreachPartition at \(makeCallSite(file, line))") { _, s in
+            let it = PartitionIterator(s)
+            try f(it)
+            try it.rethrowIfFailed()
+        }
+    }
+}
+
+extension RDD where T: Comparable {
+    /// The `n` largest records, largest first.
+    @inlinable
+    public func top(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
+        try top(n, by: { $0 < $1 }, file: file, line: line)
+    }
+
+    /// The `n` smallest records, smallest first.
+    @inlinable
+    public func takeOrdered(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
+        try takeOrdered(n, by: { $0 < $1 }, file: file, line: line)
+    }
+
+    /// The largest record; throws on an empty RDD.
+    @inlinable
+    public func max(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
+        try reduce({ Swift.max($0, $1) }, file: file, line: line)
+    }
+
+    /// The smallest record; throws on an empty RDD.
+    @inlinable
+    public func min(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
+        try reduce({ Swift.min($0, $1) }, file: file, line: line)
+    }
+}
+
+/// Keeps the `capacity` smallest items seen, sorted ascending.
+@usableFromInline
+struct BoundedSmallest<T> {
+    @usableFromInline let capacity: Int
+    @usableFromInline let less: (T, T) -> Bool
+    @usableFromInline var items: [T] = []
+
+    @inlinable
+    init(capacity: Int, by less: @escaping (T, T) -> Bool) {
+        self.capacity = capacity
+        self.less = less
+    }
+
+    @inlinable
+    mutating func insert(_ x: T) {
+        if items.count == capacity, let last = items.last, !less(x, last) { return }
+        var lo = 0, hi = items.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if less(x, items[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        items.insert(x, at: lo)
+        if items.count > capacity { items.removeLast() }
+    }
+}

@@ -1,0 +1,226 @@
+import Scheduler
+
+extension RDD {
+    /// An RDD whose partition i is computed from this RDD's partition i by `transform`
+    /// (a one-to-one narrow dependency), as Spark's MapPartitionsRDD.
+    @inlinable
+    func derive<U>(_ operation: String, callSite: String, preservesPartitioning: Bool = false,
+                   _ transform: @escaping @Sendable (Int, TaskContext, PartitionStream<T>) throws -> PartitionStream<U>) -> RDD<U> {
+        let parent = self
+        return RDD<U>(context: context, kind: "MapPartitionsRDD", operation: operation, numPartitions: numPartitions,
+                      dependencies: [.narrow(self)], partitioner: preservesPartitioning ? partitioner : nil,
+                      callSite: callSite, locations: { parent.preferredLocations($0) }) { p, ctx in
+            try transform(p, ctx, try parent.iterator(p, ctx))
+        }
+    }
+
+    /// Applies `f` to every record.
+    @inlinable
+    public func map<U>(_ f: @escaping @Sendable (T) throws -> U, file: String = #fileID, line: Int = #line) -> RDD<U> {
+        derive("map", callSite: makeCallSite(file, line)) { _, _, input in
+            PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [U] = []
+                out.reserveCapacity(chunk.count)
+                for x in chunk { out.append(try f(x)) }
+                return out
+            }
+        }
+    }
+
+    /// Applies `f` to every record and flattens the sequences it returns.
+    @inlinable
+    public func flatMap<S: Sequence>(_ f: @escaping @Sendable (T) throws -> S, file: String = #fileID,
+                                     line: Int = #line) -> RDD<S.Element> {
+        derive("flatMap", callSite: makeCallSite(file, line)) { _, _, input in
+            PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [S.Element] = []
+                out.reserveCapacity(chunk.count * 4)
+                for x in chunk {
+                    for y in try f(x) { out.append(y) }
+                }
+                return out
+            }
+        }
+    }
+
+    /// Keeps the records for which `predicate` is true. Keeps the partitioner.
+    @inlinable
+    public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool, file: String = #fileID,
+                       line: Int = #line) -> RDD<T> {
+        derive("filter", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
+            PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                return try chunk.filter(predicate)
+            }
+        }
+    }
+
+    /// Applies `f` to each partition's records as an iterator; `f` returns the new partition's records.
+    @inlinable
+    public func mapPartitions<S: Sequence>(preservesPartitioning: Bool = false,
+                                           _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
+                                           file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
+        mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, { _, it in try f(it) },
+                               operation: "mapPartitions", file: file, line: line)
+    }
+
+    /// Like ``mapPartitions(preservesPartitioning:_:file:line:)``, also giving `f` the partition index.
+    @inlinable
+    public func mapPartitionsWithIndex<S: Sequence>(preservesPartitioning: Bool = false,
+                                                    _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S,
+                                                    operation: String = "mapPartitionsWithIndex",
+                                                    file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
+        derive(operation, callSite: makeCallSite(file, line), preservesPartitioning: preservesPartitioning) { p, _, input in
+            let it = PartitionIterator(input)
+            var results = try f(p, it).makeIterator()
+            var finished = false
+            return PartitionStream {
+                if finished { return nil }
+                var chunk: [S.Element] = []
+                chunk.reserveCapacity(1024)
+                while chunk.count < 4096 {
+                    guard let y = results.next() else {
+                        finished = true
+                        break
+                    }
+                    chunk.append(y)
+                }
+                try it.rethrowIfFailed()
+                return chunk.isEmpty && finished ? nil : chunk
+            }
+        }
+    }
+
+    /// Each partition's records as one array.
+    @inlinable
+    public func glom(file: String = #fileID, line: Int = #line) -> RDD<[T]> {
+        derive("glom", callSite: makeCallSite(file, line)) { _, _, input in
+            var done = false
+            return PartitionStream {
+                if done { return nil }
+                done = true
+                return [try input.collectAll()]
+            }
+        }
+    }
+
+    /// Pairs each record with the key `f` computes for it.
+    @inlinable
+    public func keyBy<K>(_ f: @escaping @Sendable (T) throws -> K, file: String = #fileID,
+                         line: Int = #line) -> RDD<(K, T)> {
+        derive("keyBy", callSite: makeCallSite(file, line)) { _, _, input in
+            PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [(K, T)] = []
+                out.reserveCapacity(chunk.count)
+                for x in chunk { out.append((try f(x), x)) }
+                return out
+            }
+        }
+    }
+
+    /// The records of this RDD and then of `other`: partitions of both, no shuffle.
+    public func union(_ other: RDD<T>, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        context.union([self, other], file: file, line: line)
+    }
+
+    /// A sample of the records: each kept with probability `fraction` (without replacement), or
+    /// repeated a Poisson(`fraction`) number of times (with replacement). The same seed gives the same sample.
+    @inlinable
+    public func sample(withReplacement: Bool, fraction: Double, seed: UInt64 = 0x5eed,
+                       file: String = #fileID, line: Int = #line) -> RDD<T> {
+        let f = max(0, fraction)
+        return derive("sample", callSite: makeCallSite(file, line), preservesPartitioning: true) { p, _, input in
+            var rng = SplitMix64(seed: seed &+ UInt64(p) &* 0x9E37_79B9_7F4A_7C15)
+            return PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [T] = []
+                for x in chunk {
+                    if withReplacement {
+                        let k = rng.nextPoisson(mean: f)
+                        for _ in 0..<k { out.append(x) }
+                    } else if rng.nextDouble() < f {
+                        out.append(x)
+                    }
+                }
+                return out
+            }
+        }
+    }
+
+    /// At most `numPartitions` partitions made by merging neighbouring partitions, without a shuffle;
+    /// with `shuffle: true`, see ``repartition(_:file:line:)``.
+    public func coalesce(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        let target = max(1, min(numPartitions, self.numPartitions))
+        let parentCount = self.numPartitions
+        let parent = self
+        let groups: [Range<Int>] = (0..<target).map { i in (i * parentCount / target)..<((i + 1) * parentCount / target) }
+        return RDD<T>(context: context, kind: "CoalescedRDD", operation: "coalesce", numPartitions: parentCount == 0 ? 0 : target,
+                      dependencies: [.narrow(self)], callSite: makeCallSite(file, line),
+                      locations: { p in groups[p].flatMap { parent.preferredLocations($0) } }) { p, ctx in
+            var members = groups[p].makeIterator()
+            var current: PartitionStream<T>?
+            return PartitionStream {
+                while true {
+                    if current == nil {
+                        guard let next = members.next() else { return nil }
+                        current = try parent.iterator(next, ctx)
+                    }
+                    if let chunk = try current!.next() { return chunk }
+                    current = nil
+                }
+            }
+        }
+    }
+
+    /// Every pair `(a, b)` with `a` from this RDD and `b` from `other`.
+    @inlinable
+    public func cartesian<U>(_ other: RDD<U>, file: String = #fileID, line: Int = #line) -> RDD<(T, U)> {
+        let left = self
+        let n = other.numPartitions
+        return RDD<(T, U)>(context: context, kind: "CartesianRDD", operation: "cartesian",
+                           numPartitions: numPartitions * n, dependencies: [.narrow(self), .narrow(other)],
+                           callSite: makeCallSite(file, line)) { p, ctx in
+            let rightRecords = try other.iterator(p % n, ctx).collectAll()
+            let input = try left.iterator(p / n, ctx)
+            return PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [(T, U)] = []
+                out.reserveCapacity(chunk.count * rightRecords.count)
+                for a in chunk { for b in rightRecords { out.append((a, b)) } }
+                return out
+            }
+        }
+    }
+
+    /// Pairs each record with its index: partition 0's records first, then partition 1's, ….
+    /// Runs a job to count the records of every partition but the last, as Spark does.
+    public func zipWithIndex(file: String = #fileID, line: Int = #line) throws(EngineError) -> RDD<(T, Int)> {
+        let site = makeCallSite(file, line)
+        var starts = [0]
+        if numPartitions > 1 {
+            let counts = try context.runJob(self, partitions: Array(0..<(numPartitions - 1)), callSite: site) { _, s in
+                var n = 0
+                try s.forEachChunk { n += $0.count }
+                return n
+            }
+            for c in counts { starts.append(starts.last! + c) }
+        }
+        let offsets = starts
+        return derive("zipWithIndex", callSite: site) { p, _, input in
+            var next = offsets[p]
+            return PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [(T, Int)] = []
+                out.reserveCapacity(chunk.count)
+                for x in chunk {
+                    out.append((x, next))
+                    next += 1
+                }
+                return out
+            }
+        }
+    }
+}

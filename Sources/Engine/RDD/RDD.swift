@@ -1,0 +1,98 @@
+import Scheduler
+
+/// A resilient distributed dataset, as Spark's RDD: an immutable, partitioned
+/// collection computed from its lineage. Transformations build new RDDs lazily;
+/// actions run a job through the DAGScheduler.
+///
+/// One class serves every kind of RDD: what differs (how a partition is computed,
+/// its dependencies, its partitioner) is given at construction, and the compute
+/// function is built by `@inlinable` operators, so it runs specialized for `T`.
+public final class RDD<T>: LineageNode, @unchecked Sendable {
+    // Unchecked: every stored property is an immutable `let`; the compute closures are @Sendable.
+    /// The context that created this RDD.
+    public let context: EngineContext
+    /// Unique id within the context.
+    public let id: Int
+    public let numPartitions: Int
+    public let lineageDependencies: [LineageDependency]
+    /// How records are spread over partitions by key, when known (after a shuffle by key, `mapValues`, …).
+    public let partitioner: (any Partitioner)?
+    public let callSite: String
+    /// Spark's class name for this kind of RDD, for lineage printing: `MapPartitionsRDD`, `ShuffledRDD`, ….
+    public let kindName: String
+    /// The operation that created it: `map`, `reduceByKey`, ….
+    public let operation: String
+    @usableFromInline let compute: @Sendable (Int, TaskContext) throws -> PartitionStream<T>
+    @usableFromInline let locations: (@Sendable (Int) -> [String])?
+
+    @usableFromInline
+    init(context: EngineContext, kind: String, operation: String, numPartitions: Int,
+         dependencies: [LineageDependency], partitioner: (any Partitioner)? = nil, callSite: String,
+         locations: (@Sendable (Int) -> [String])? = nil,
+         compute: @escaping @Sendable (Int, TaskContext) throws -> PartitionStream<T>) {
+        self.context = context
+        self.id = context.newRDDId()
+        self.kindName = kind
+        self.operation = operation
+        self.numPartitions = numPartitions
+        self.lineageDependencies = dependencies
+        self.partitioner = partitioner
+        self.callSite = callSite
+        self.locations = locations
+        self.compute = compute
+    }
+
+    public var rddId: Int { id }
+
+    public func preferredLocations(_ partition: Int) -> [String] { locations?(partition) ?? [] }
+
+    public var debugName: String { "\(kindName)[\(id)] at \(operation) at \(callSite)" }
+
+    /// Computes partition `partition` as a stream of record chunks (on a task thread).
+    @inlinable
+    public func iterator(_ partition: Int, _ context: TaskContext) throws -> PartitionStream<T> {
+        try compute(partition, context)
+    }
+
+    /// The lineage, one RDD a line, with shuffle boundaries marked by `+-` as Spark prints it:
+    /// ```
+    /// (4) ShuffledRDD[4] at reduceByKey at WordCount.swift:10 []
+    ///  +-(4) MapPartitionsRDD[3] at map at WordCount.swift:9 []
+    ///     |  TextFileRDD[1] at textFile at WordCount.swift:7 []
+    /// ```
+    public func toDebugString() -> String {
+        var lines: [String] = []
+        RDDDebugString.render(self, column: "", mode: .first, into: &lines)
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension RDD: CustomStringConvertible {
+    public var description: String { debugName }
+}
+
+/// Prints lineage trees as Spark's RDD.toDebugString does.
+enum RDDDebugString {
+    enum Mode { case first, narrow, shuffle }
+
+    static func render(_ node: any LineageNode, column: String, mode: Mode, into lines: inout [String]) {
+        let childColumn: String
+        switch mode {
+        case .first:
+            lines.append("(\(node.numPartitions)) \(node.debugName) []")
+            childColumn = " "
+        case .narrow:
+            lines.append("\(column)|  \(node.debugName) []")
+            childColumn = column
+        case .shuffle:
+            lines.append("\(column)+-(\(node.numPartitions)) \(node.debugName) []")
+            childColumn = column + "   "
+        }
+        for dep in node.lineageDependencies {
+            switch dep {
+            case .narrow(let parent): render(parent, column: childColumn, mode: .narrow, into: &lines)
+            case .shuffle(let s): render(s.mapSide, column: childColumn, mode: .shuffle, into: &lines)
+            }
+        }
+    }
+}
