@@ -47,7 +47,7 @@ let package = Package(
             name: "engine-bench",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/EngineBench"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Broadcast"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Engine"]),

@@ -1,0 +1,24 @@
+import Storage
+
+/// Where a reader gets a broadcast's blocks (its metadata and its pieces)
+/// when the local block manager does not hold them: the driver, or any peer
+/// that already fetched them. The network implementation comes later; tests
+/// use in-memory ones.
+public protocol BroadcastPieceSource: Sendable {
+    /// The bytes of block `id`, or nil if this source does not have it.
+    func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]?
+}
+
+/// A source that reads another block manager in the same process.
+public struct BlockManagerPieceSource: BroadcastPieceSource {
+    /// The block manager read from.
+    public let blockManager: BlockManager
+
+    /// A source reading `blockManager`.
+    public init(blockManager: BlockManager) { self.blockManager = blockManager }
+
+    /// The block's bytes from `blockManager`'s memory store.
+    public func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? {
+        blockManager.getBytes(id)
+    }
+}

@@ -1,0 +1,40 @@
+/// Serializes records of one type: through ``BinaryRecord`` when `T` conforms
+/// (decided once, in `init`), else through ``BinaryEncoder``/``BinaryDecoder``.
+///
+/// `@inlinable` so that callers specialize it for their record type.
+public struct RecordCodec<T: Codable>: Sendable {
+    /// True when `T` conforms to ``BinaryRecord``.
+    public let usesBinaryRecord: Bool
+
+    /// Creates a codec for `T`.
+    @inlinable
+    public init() {
+        usesBinaryRecord = T.self is any BinaryRecord.Type
+    }
+
+    /// Appends `value` to `writer`.
+    @inlinable
+    public func write(_ value: T, to writer: inout ByteWriter) throws(StorageError) {
+        if usesBinaryRecord, let record = value as? any BinaryRecord {
+            record.write(to: &writer)
+        } else {
+            try BinaryEncoder().encode(value, into: &writer)
+        }
+    }
+
+    /// Reads one value from `reader`, advancing it.
+    @inlinable
+    public func read(from reader: inout ByteReader) throws(StorageError) -> T {
+        if usesBinaryRecord, let type = T.self as? any BinaryRecord.Type {
+            return try Self.open(type, &reader)
+        }
+        return try BinaryDecoder().decode(T.self, from: &reader)
+    }
+
+    @inlinable
+    static func open<R: BinaryRecord>(_ type: R.Type, _ reader: inout ByteReader) throws(StorageError) -> T {
+        let v = try R.read(from: &reader)
+        guard let t = v as? T else { throw .notSerializable("\(R.self) read as \(T.self)") }
+        return t
+    }
+}
