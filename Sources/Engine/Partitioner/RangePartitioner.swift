@@ -35,6 +35,7 @@ public struct RangePartitioner<K: Comparable & Sendable>: KeyPartitioner, Custom
 
     /// Picks `partitions - 1` bounds from `sample`, weighting each sampled key by
     /// `weight` (records it stands for), as Spark's RangePartitioner.determineBounds.
+    @usableFromInline
     static func determineBounds(_ sample: [(key: K, weight: Double)], partitions: Int) -> [K] {
         let ordered = sample.sorted { $0.key < $1.key }
         let total = ordered.reduce(0.0) { $0 + $1.weight }

@@ -1,0 +1,48 @@
+import Scheduler
+import Storage
+
+extension EngineContext {
+    /// The lines of a text file, or of every visible file of a directory, as Spark's textFile.
+    /// Files are cut into byte ranges of at most `engine.files.blockSize` (aiming at
+    /// `minPartitions`, default min(defaultParallelism, 2)); a line belongs to the range where
+    /// it starts. Lines are decoded as UTF-8 (invalid bytes replaced); use ``textFileBytes(_:minPartitions:file:line:)``
+    /// to keep bytes as they are.
+    public func textFile(_ path: String, minPartitions: Int? = nil, file: String = #fileID,
+                         line: Int = #line) throws(EngineError) -> RDD<String> {
+        try lines(path, minPartitions: minPartitions, operation: "textFile", callSite: makeCallSite(file, line)) {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    /// The lines of a text file or directory as raw bytes, split like ``textFile(_:minPartitions:file:line:)``.
+    public func textFileBytes(_ path: String, minPartitions: Int? = nil, file: String = #fileID,
+                              line: Int = #line) throws(EngineError) -> RDD<ByteString> {
+        try lines(path, minPartitions: minPartitions, operation: "textFileBytes", callSite: makeCallSite(file, line)) {
+            ByteString($0)
+        }
+    }
+
+    private func lines<L>(_ path: String, minPartitions: Int?, operation: String, callSite site: String,
+                          _ make: @escaping @Sendable (UnsafeRawBufferPointer) -> L) throws(EngineError) -> RDD<L> {
+        let files = try TextInputFormat.listFiles(path)
+        let splits = TextInputFormat.splits(files, minPartitions: minPartitions ?? defaultMinPartitions,
+                                            blockSize: conf.get(EngineKeys.filesBlockSize))
+        logger.info("Input \(path): \(files.count) file(s), \(splits.count) split(s)")
+        return RDD<L>(context: self, kind: "TextFileRDD", operation: operation, numPartitions: splits.count,
+                      dependencies: [], callSite: site) { p, ctx in
+            let reader = try LineReader(splits[p])
+            var reported: Int64 = 0
+            return PartitionStream {
+                try ctx.checkInterrupted()
+                let lines = try reader.nextLines(max: 4096, make)
+                let delta = reader.bytesRead - reported
+                reported = reader.bytesRead
+                ctx.updateMetrics {
+                    $0.bytesRead += delta
+                    $0.recordsRead += Int64(lines?.count ?? 0)
+                }
+                return lines
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Commits text output as Hadoop's FileOutputCommitter (algorithm 1) does, so that no
+/// partial file is ever seen under a final name:
+/// - the job creates `OUT/_temporary/0/`;
+/// - a task writes `OUT/_temporary/0/_temporary/attempt_J_P_A/part-P` and commits by renaming
+///   its attempt directory to `OUT/_temporary/0/task_P` (the first attempt to commit wins);
+/// - the job commits by moving each `task_P/part-P` to `OUT/part-P`, removing `_temporary`,
+///   and writing `_SUCCESS` last. A failed job removes what it created.
+@usableFromInline
+struct FileOutputCommitter: Sendable {
+    @usableFromInline let output: String
+    @usableFromInline let jobTag: String
+
+    /// Checks that `output` does not exist and creates it with its `_temporary` directory.
+    @usableFromInline
+    init(output: String) throws(EngineError) {
+        self.output = output
+        self.jobTag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        guard !FileManager.default.fileExists(atPath: output) else { throw .outputExists(output) }
+        do {
+            try FileManager.default.createDirectory(atPath: pendingDir, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: output, reason: "cannot create the output directory: \(error.localizedDescription)")
+        }
+    }
+
+    var pendingDir: String { output + "/_temporary/0" }
+
+    @usableFromInline
+    static func partName(_ partition: Int) -> String {
+        let digits = String(partition)
+        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+
+    /// Writes one task's part file and commits it. `fill` appends the partition's bytes to the buffer
+    /// it is given and returns false once done; the buffer is flushed whenever it grows past 1 MiB.
+    @usableFromInline
+    func writeTask(partition: Int, attempt: Int, _ fill: (inout [UInt8]) throws -> Bool) throws {
+        let attemptDir = "\(pendingDir)/_temporary/attempt_\(jobTag)_\(partition)_\(attempt)"
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: attemptDir, withIntermediateDirectories: true)
+        } catch {
+            throw EngineError.io(path: attemptDir, reason: "cannot create the task attempt directory: \(error.localizedDescription)")
+        }
+        let file = attemptDir + "/" + Self.partName(partition)
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw EngineError.io(path: file, reason: String(cString: strerror(errno))) }
+        var closed = false
+        defer { if !closed { close(fd) } }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20 + 4096)
+        func flush() throws {
+            try buffer.withUnsafeBytes { b in
+                var done = 0
+                while done < b.count {
+                    let n = write(fd, b.baseAddress! + done, b.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw EngineError.io(path: file, reason: String(cString: strerror(errno)))
+                    }
+                    done += n
+                }
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        while try fill(&buffer) {
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+        try flush()
+        closed = true
+        guard close(fd) == 0 else { throw EngineError.io(path: file, reason: String(cString: strerror(errno))) }
+        // Commit: the first attempt to rename its directory to task_P wins; later ones discard theirs.
+        let taskDir = "\(pendingDir)/task_\(partition)"
+        if rename(attemptDir, taskDir) != 0 {
+            try? fm.removeItem(atPath: attemptDir)
+            guard fm.fileExists(atPath: taskDir + "/" + Self.partName(partition)) else {
+                throw EngineError.io(path: taskDir, reason: "cannot commit the task output: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Moves every committed part file to its final name, removes `_temporary`, writes `_SUCCESS`.
+    @usableFromInline
+    func commitJob(partitions: Int) throws(EngineError) {
+        for p in 0..<partitions {
+            let from = "\(pendingDir)/task_\(p)/\(Self.partName(p))"
+            let to = "\(output)/\(Self.partName(p))"
+            guard rename(from, to) == 0 else {
+                throw .io(path: from, reason: "cannot move the committed part file into place: \(String(cString: strerror(errno)))")
+            }
+        }
+        try? FileManager.default.removeItem(atPath: output + "/_temporary")
+        let success = output + "/_SUCCESS"
+        guard FileManager.default.createFile(atPath: success, contents: Data()) else {
+            throw .io(path: success, reason: "cannot write the _SUCCESS marker")
+        }
+    }
+
+    /// Removes everything the job wrote, including the output directory it created.
+    @usableFromInline
+    func abortJob() {
+        try? FileManager.default.removeItem(atPath: output)
+    }
+}

@@ -1,0 +1,37 @@
+import Scheduler
+import Storage
+
+extension RDD {
+    /// Saves the records as text, one a line, in `path/part-00000`, `part-00001`, … and writes
+    /// `path/_SUCCESS` when every part is in place. ByteString records are written as their raw
+    /// bytes, Strings as UTF-8, anything else as `String(describing:)`. An existing `path` is an
+    /// error; a failed job leaves neither `_SUCCESS` nor any part file.
+    @inlinable
+    public func saveAsTextFile(_ path: String, file: String = #fileID, line: Int = #line) throws(EngineError) {
+        let committer = try FileOutputCommitter(output: path)
+        let render: @Sendable (T, inout [UInt8]) -> Void
+        if T.self == ByteString.self {
+            render = { x, out in (x as! ByteString).withUnsafeBytes { out.append(contentsOf: $0) } }
+        } else if T.self == String.self {
+            render = { x, out in out.append(contentsOf: (x as! String).utf8) }
+        } else {
+            render = { x, out in out.append(contentsOf: String(describing: x).utf8) }
+        }
+        do {
+            _ = try context.runJob(self, callSite: "saveAsTextFile at \(makeCallSite(file, line))") { ctx, stream in
+                try committer.writeTask(partition: ctx.partitionId, attempt: ctx.attemptNumber) { out in
+                    guard let chunk = try stream.next() else { return false }
+                    for x in chunk {
+                        render(x, &out)
+                        out.append(UInt8(ascii: "\n"))
+                    }
+                    return true
+                }
+            }
+            try committer.commitJob(partitions: numPartitions)
+        } catch {
+            committer.abortJob()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Scheduler
+import Storage
+
+extension RDD {
+    /// For each key in either RDD, its values here and its values in `other`, as Spark's CoGroupedRDD:
+    /// a side already partitioned by the result's partitioner is read directly (narrow), the other is shuffled.
+    @inlinable
+    public func cogroup<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
+        file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
+        cogroupImpl(other, partitioner: partitioner ?? pairPartitioner(other, numPartitions), operation: "cogroup",
+                    callSite: makeCallSite(file, line))
+    }
+
+    /// The partitioner of a two-RDD operation: explicit count, else an existing partitioner, else the default.
+    @inlinable
+    func pairPartitioner<U>(_ other: RDD<U>, _ numPartitions: Int?) -> any Partitioner {
+        if let n = numPartitions { return HashPartitioner(Swift.max(1, n)) }
+        if let p = partitioner { return p }
+        if let p = other.partitioner { return p }
+        return HashPartitioner(Swift.max(1, context.defaultParallelism))
+    }
+
+    @inlinable
+    func cogroupImpl<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, partitioner: any Partitioner, operation: String, callSite site: String
+    ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
+        let left: RDD<(K, V)> = self as! RDD<(K, V)>
+        let leftSource = CoGroupSource(left, partitioner: partitioner)
+        let rightSource = CoGroupSource(other, partitioner: partitioner)
+        return RDD<(K, ([V], [W]))>(context: context, kind: "CoGroupedRDD", operation: operation,
+                                    numPartitions: partitioner.numPartitions,
+                                    dependencies: [leftSource.dependency, rightSource.dependency],
+                                    partitioner: partitioner, callSite: site) { p, ctx in
+            var groups: [K: ([V], [W])] = [:]
+            let l = try leftSource.read(p, ctx)
+            while let chunk = try l.next() {
+                for (k, v) in chunk {
+                    if let i = groups.index(forKey: k) { groups.values[i].0.append(v) } else { groups[k] = ([v], []) }
+                }
+            }
+            let r = try rightSource.read(p, ctx)
+            while let chunk = try r.next() {
+                for (k, w) in chunk {
+                    if let i = groups.index(forKey: k) { groups.values[i].1.append(w) } else { groups[k] = ([], [w]) }
+                }
+            }
+            return ShuffleReaders.streamDictionary(groups)
+        }
+    }
+
+    /// Pairs of values for keys present in both RDDs.
+    @inlinable
+    public func join<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, (V, W))> where T == (K, V) {
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "join",
+                    callSite: makeCallSite(file, line))
+            .flatMapValues({ (vs: [V], ws: [W]) -> [(V, W)] in
+                var out: [(V, W)] = []
+                out.reserveCapacity(vs.count * ws.count)
+                for v in vs { for w in ws { out.append((v, w)) } }
+                return out
+            }, file: file, line: line)
+    }
+
+    /// Every record here, with the matching values of `other` or nil.
+    @inlinable
+    public func leftOuterJoin<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, (V, W?))> where T == (K, V) {
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "leftOuterJoin",
+                    callSite: makeCallSite(file, line))
+            .flatMapValues({ (vs: [V], ws: [W]) -> [(V, W?)] in
+                if ws.isEmpty { return vs.map { ($0, nil) } }
+                var out: [(V, W?)] = []
+                for v in vs { for w in ws { out.append((v, w)) } }
+                return out
+            }, file: file, line: line)
+    }
+
+    /// Every record of `other`, with the matching values here or nil.
+    @inlinable
+    public func rightOuterJoin<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, (V?, W))> where T == (K, V) {
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "rightOuterJoin",
+                    callSite: makeCallSite(file, line))
+            .flatMapValues({ (vs: [V], ws: [W]) -> [(V?, W)] in
+                if vs.isEmpty { return ws.map { (nil, $0) } }
+                var out: [(V?, W)] = []
+                for v in vs { for w in ws { out.append((v, w)) } }
+                return out
+            }, file: file, line: line)
+    }
+
+    /// Every key of either RDD, with the values of each side or nil.
+    @inlinable
+    public func fullOuterJoin<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, (V?, W?))> where T == (K, V) {
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "fullOuterJoin",
+                    callSite: makeCallSite(file, line))
+            .flatMapValues({ (vs: [V], ws: [W]) -> [(V?, W?)] in
+                if vs.isEmpty { return ws.map { (nil, $0) } }
+                if ws.isEmpty { return vs.map { ($0, nil) } }
+                var out: [(V?, W?)] = []
+                for v in vs { for w in ws { out.append((v, w)) } }
+                return out
+            }, file: file, line: line)
+    }
+
+    /// The records whose key does not occur in `other`.
+    @inlinable
+    public func subtractByKey<K: Hashable & Codable, V: Codable, W: Codable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, V)> where T == (K, V) {
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "subtractByKey",
+                    callSite: makeCallSite(file, line))
+            .flatMapValues({ (vs: [V], ws: [W]) -> [V] in ws.isEmpty ? vs : [] }, file: file, line: line)
+    }
+}
+
+/// One side of a cogroup: read directly when already partitioned right, else through a shuffle.
+@usableFromInline
+struct CoGroupSource<K: Hashable & Codable, V: Codable>: Sendable {
+    @usableFromInline let dependency: LineageDependency
+    @usableFromInline let read: @Sendable (Int, TaskContext) throws -> PartitionStream<(K, V)>
+
+    @inlinable
+    init(_ rdd: RDD<(K, V)>, partitioner: any Partitioner) {
+        if let p = rdd.partitioner, p.isEqual(to: partitioner) {
+            dependency = .narrow(rdd)
+            read = { part, ctx in try rdd.iterator(part, ctx) }
+        } else {
+            let key = ElementCodec<K>.codable, value = ElementCodec<V>.codable
+            let dep = ShuffleDependency<K, V>(
+                rdd: rdd, partitioner: partitioner,
+                writeRecords: ShuffleWriters.plain(partition: partitionFunction(partitioner, keyType: K.self),
+                                                   numPartitions: partitioner.numPartitions, key: key, value: value))
+            let shuffleId = dep.shuffleId
+            dependency = .shuffle(dep)
+            read = { part, ctx in
+                try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: part, context: ctx, key: key, value: value)
+            }
+        }
+    }
+}

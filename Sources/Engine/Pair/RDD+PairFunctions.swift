@@ -1,0 +1,200 @@
+import Scheduler
+import Storage
+
+extension RDD {
+    /// Applies `f` to each value, keeping keys and the partitioner.
+    @inlinable
+    public func mapValues<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String = #fileID,
+                                   line: Int = #line) -> RDD<(K, U)> where T == (K, V) {
+        derive("mapValues", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
+            PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [(K, U)] = []
+                out.reserveCapacity(chunk.count)
+                for (k, v) in chunk { out.append((k, try f(v))) }
+                return out
+            }
+        }
+    }
+
+    /// Applies `f` to each value and pairs every element it returns with the key; keeps the partitioner.
+    @inlinable
+    public func flatMapValues<K, V, S: Sequence>(_ f: @escaping @Sendable (V) throws -> S, file: String = #fileID,
+                                                 line: Int = #line) -> RDD<(K, S.Element)> where T == (K, V) {
+        derive("flatMapValues", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
+            PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [(K, S.Element)] = []
+                out.reserveCapacity(chunk.count)
+                for (k, v) in chunk { for u in try f(v) { out.append((k, u)) } }
+                return out
+            }
+        }
+    }
+
+    /// The keys.
+    @inlinable
+    public func keys<K, V>(file: String = #fileID, line: Int = #line) -> RDD<K> where T == (K, V) {
+        derive("keys", callSite: makeCallSite(file, line)) { _, _, input in
+            PartitionStream { try input.next()?.map { $0.0 } }
+        }
+    }
+
+    /// The values.
+    @inlinable
+    public func values<K, V>(file: String = #fileID, line: Int = #line) -> RDD<V> where T == (K, V) {
+        derive("values", callSite: makeCallSite(file, line)) { _, _, input in
+            PartitionStream { try input.next()?.map { $0.1 } }
+        }
+    }
+
+    /// The partitioner a by-key operation uses: `numPartitions` given, else this RDD's if it has one,
+    /// else a HashPartitioner over the default parallelism.
+    @inlinable
+    func defaultPartitioner(_ numPartitions: Int?) -> any Partitioner {
+        if let n = numPartitions { return HashPartitioner(Swift.max(1, n)) }
+        if let p = partitioner { return p }
+        return HashPartitioner(Swift.max(1, context.defaultParallelism))
+    }
+
+    /// Combines the values of each key with an ``Aggregator``, as Spark's combineByKeyWithClassTag:
+    /// no shuffle when this RDD is already partitioned by `partitioner`.
+    @inlinable
+    func combineByKey<K: Hashable & Codable, V: Codable, C: Codable>(
+        _ aggregator: Aggregator<V, C>, partitioner: any Partitioner, mapSideCombine: Bool,
+        operation: String, callSite site: String
+    ) -> RDD<(K, C)> where T == (K, V) {
+        let pairs: RDD<(K, V)> = self as! RDD<(K, V)>
+        if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
+            return derive(operation, callSite: site, preservesPartitioning: true) { _, ctx, input in
+                var map: [K: C] = [:]
+                while let chunk = try input.next() {
+                    try ctx.checkInterrupted()
+                    try aggregator.combineValues(chunk, into: &map)
+                }
+                return ShuffleReaders.streamDictionary(map)
+            }
+        }
+        let partition = partitionFunction(partitioner, keyType: K.self)
+        let n = partitioner.numPartitions
+        let keyCodec = ElementCodec<K>.codable, valueCodec = ElementCodec<V>.codable, combinerCodec = ElementCodec<C>.codable
+        let writer = mapSideCombine
+            ? ShuffleWriters.combining(aggregator: aggregator, partition: partition, numPartitions: n,
+                                       key: keyCodec, combiner: combinerCodec)
+            : ShuffleWriters.plain(partition: partition, numPartitions: n, key: keyCodec, value: valueCodec)
+        let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner, writeRecords: writer)
+        let shuffleId = dep.shuffleId
+        return RDD<(K, C)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
+                           dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site) { p, ctx in
+            try ShuffleReaders.aggregating(shuffleId: shuffleId, reduceId: p, context: ctx, aggregator: aggregator,
+                                           mapSideCombine: mapSideCombine, key: keyCodec, value: valueCodec,
+                                           combiner: combinerCodec)
+        }
+    }
+
+    /// Combines each key's values with `createCombiner`, `mergeValue` and `mergeCombiners`, as Spark's combineByKey.
+    @inlinable
+    public func combineByKey<K: Hashable & Codable, V: Codable, C: Codable>(
+        createCombiner: @escaping @Sendable (V) throws -> C, mergeValue: @escaping @Sendable (C, V) throws -> C,
+        mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int? = nil,
+        partitioner: (any Partitioner)? = nil, mapSideCombine: Bool = true, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, C)> where T == (K, V) {
+        let agg = Aggregator<V, C>(createCombiner: createCombiner,
+                                   mergeValue: { c, v in c = try mergeValue(c, v) },
+                                   mergeCombiners: { c, d in c = try mergeCombiners(c, d) })
+        return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions),
+                            mapSideCombine: mapSideCombine, operation: "combineByKey", callSite: makeCallSite(file, line))
+    }
+
+    /// Merges each key's values with `f` (associative and commutative), combining on the map side first.
+    @inlinable
+    public func reduceByKey<K: Hashable & Codable, V: Codable>(
+        numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
+        _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, V)> where T == (K, V) {
+        let agg = Aggregator<V, V>(createCombiner: { $0 }, mergeValue: { c, v in c = try f(c, v) },
+                                   mergeCombiners: { c, d in c = try f(c, d) })
+        return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: true,
+                            operation: "reduceByKey", callSite: makeCallSite(file, line))
+    }
+
+    /// Folds each key's values from `zero` with `f`.
+    @inlinable
+    public func foldByKey<K: Hashable & Codable, V: Codable>(
+        _ zero: V, numPartitions: Int? = nil, _ f: @escaping @Sendable (V, V) throws -> V,
+        file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, V)> where T == (K, V) {
+        let z = Unchecked(zero)
+        let agg = Aggregator<V, V>(createCombiner: { try f(z.value, $0) }, mergeValue: { c, v in c = try f(c, v) },
+                                   mergeCombiners: { c, d in c = try f(c, d) })
+        return combineByKey(agg, partitioner: defaultPartitioner(numPartitions), mapSideCombine: true,
+                            operation: "foldByKey", callSite: makeCallSite(file, line))
+    }
+
+    /// Aggregates each key's values from `zero` with `seqOp` within a partition and `combOp` across partitions.
+    @inlinable
+    public func aggregateByKey<K: Hashable & Codable, V: Codable, U: Codable>(
+        _ zero: U, numPartitions: Int? = nil, _ seqOp: @escaping @Sendable (U, V) throws -> U,
+        _ combOp: @escaping @Sendable (U, U) throws -> U, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, U)> where T == (K, V) {
+        let z = Unchecked(zero)
+        let agg = Aggregator<V, U>(createCombiner: { try seqOp(z.value, $0) }, mergeValue: { c, v in c = try seqOp(c, v) },
+                                   mergeCombiners: { c, d in c = try combOp(c, d) })
+        return combineByKey(agg, partitioner: defaultPartitioner(numPartitions), mapSideCombine: true,
+                            operation: "aggregateByKey", callSite: makeCallSite(file, line))
+    }
+
+    /// Groups each key's values into one array (no map-side combine, as Spark).
+    @inlinable
+    public func groupByKey<K: Hashable & Codable, V: Codable>(
+        numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, [V])> where T == (K, V) {
+        let agg = Aggregator<V, [V]>(createCombiner: { [$0] }, mergeValue: { c, v in c.append(v) },
+                                     mergeCombiners: { c, d in c.append(contentsOf: d) })
+        return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: false,
+                            operation: "groupByKey", callSite: makeCallSite(file, line))
+    }
+
+    /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.
+    @inlinable
+    public func partitionBy<K: Hashable & Codable, V: Codable>(
+        _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, V)> where T == (K, V) {
+        if let current = self.partitioner, current.isEqual(to: partitioner) { return self as! RDD<(K, V)> }
+        return shuffled(partitioner, operation: "partitionBy", callSite: makeCallSite(file, line),
+                        key: .codable, value: .codable)
+    }
+
+    /// A shuffle by key without aggregation, as Spark's ShuffledRDD with no aggregator.
+    @inlinable
+    func shuffled<K: Hashable, V>(_ partitioner: any Partitioner, operation: String, callSite site: String,
+                                  key: ElementCodec<K>, value: ElementCodec<V>) -> RDD<(K, V)> where T == (K, V) {
+        let pairs: RDD<(K, V)> = self as! RDD<(K, V)>
+        let partition = partitionFunction(partitioner, keyType: K.self)
+        let n = partitioner.numPartitions
+        let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner,
+                                          writeRecords: ShuffleWriters.plain(partition: partition, numPartitions: n,
+                                                                             key: key, value: value))
+        let shuffleId = dep.shuffleId
+        return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
+                           dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site) { p, ctx in
+            try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: p, context: ctx, key: key, value: value)
+        }
+    }
+
+    /// Number of records of each key, on the driver.
+    @inlinable
+    public func countByKey<K: Hashable & Codable, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: Int]
+    where T == (K, V) {
+        let counts = mapValues({ _ in 1 }, file: file, line: line).reduceByKey(+, file: file, line: line)
+        return Dictionary(uniqueKeysWithValues: try counts.collect(file: file, line: line))
+    }
+
+    /// Every record's value under its key, on the driver (the last value for repeated keys).
+    @inlinable
+    public func collectAsMap<K: Hashable, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: V]
+    where T == (K, V) {
+        let all = try collect(file: file, line: line) as! [(K, V)]
+        return Dictionary(all, uniquingKeysWith: { _, b in b })
+    }
+}

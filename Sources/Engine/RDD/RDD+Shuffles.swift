@@ -1,0 +1,76 @@
+import Scheduler
+import Storage
+
+/// Sends key i to partition i mod n: the round-robin of `repartition`.
+@usableFromInline
+struct RoundRobinPartitioner: KeyPartitioner {
+    @usableFromInline let numPartitions: Int
+    @inlinable init(_ n: Int) { numPartitions = n }
+    @inlinable func partition(for key: Int) -> Int { key % numPartitions }
+    @usableFromInline func isEqual(to other: any Partitioner) -> Bool { false }
+}
+
+extension RDD {
+    /// Spreads records round-robin over `numPartitions` partitions through a shuffle, starting
+    /// at a position derived from the partition index (as Spark's repartition).
+    @inlinable
+    func roundRobin(_ numPartitions: Int, codec: ElementCodec<T>, callSite site: String) -> RDD<T> {
+        let n = Swift.max(1, numPartitions)
+        let keyed: RDD<(Int, T)> = derive("repartition", callSite: site) { p, _, input in
+            var rng = SplitMix64(seed: UInt64(p) &* 0x2545_F491_4F6C_DD1D)
+            var position = Int(rng.next() % UInt64(n))
+            return PartitionStream {
+                guard let chunk = try input.next() else { return nil }
+                var out: [(Int, T)] = []
+                out.reserveCapacity(chunk.count)
+                for x in chunk {
+                    position += 1
+                    out.append((position, x))
+                }
+                return out
+            }
+        }
+        return keyed.shuffled(RoundRobinPartitioner(n), operation: "repartition", callSite: site,
+                              key: .codable, value: codec).values()
+    }
+}
+
+extension RDD where T: Codable {
+    /// Exactly `numPartitions` partitions of about equal size, through a shuffle.
+    @inlinable
+    public func repartition(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        roundRobin(numPartitions, codec: .codable, callSite: makeCallSite(file, line))
+    }
+
+    /// `numPartitions` partitions: merged neighbours without a shuffle, or balanced with `shuffle: true`.
+    @inlinable
+    public func coalesce(_ numPartitions: Int, shuffle: Bool, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        shuffle ? repartition(numPartitions, file: file, line: line) : coalesce(numPartitions, file: file, line: line)
+    }
+}
+
+extension RDD {
+    /// Exactly `numPartitions` partitions of pairs, through a shuffle.
+    @inlinable
+    public func repartition<K: Codable, V: Codable>(_ numPartitions: Int, file: String = #fileID,
+                                                    line: Int = #line) -> RDD<(K, V)> where T == (K, V) {
+        (self as! RDD<(K, V)>).roundRobin(numPartitions, codec: .pair(K.self, V.self), callSite: makeCallSite(file, line))
+    }
+}
+
+extension RDD where T: Hashable & Codable {
+    /// The distinct records, through a shuffle.
+    @inlinable
+    public func distinct(numPartitions: Int? = nil, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        map({ ($0, UInt8(0)) }, file: file, line: line)
+            .reduceByKey(numPartitions: numPartitions ?? self.numPartitions, { a, _ in a }, file: file, line: line)
+            .keys(file: file, line: line)
+    }
+
+    /// How many times each distinct record occurs, on the driver.
+    @inlinable
+    public func countByValue(file: String = #fileID, line: Int = #line) throws(EngineError) -> [T: Int] {
+        let counts = map({ ($0, 1) }, file: file, line: line).reduceByKey(+, file: file, line: line)
+        return Dictionary(uniqueKeysWithValues: try counts.collect(file: file, line: line))
+    }
+}

@@ -1,0 +1,39 @@
+/// How values of one key are combined, as Spark's Aggregator: the first value makes a
+/// combiner, later values merge into it, and combiners from different map tasks merge.
+/// Merges work in place so that growing combiners (lists) are not copied.
+public struct Aggregator<V, C>: Sendable {
+    @usableFromInline let createCombiner: @Sendable (V) throws -> C
+    @usableFromInline let mergeValue: @Sendable (inout C, V) throws -> Void
+    @usableFromInline let mergeCombiners: @Sendable (inout C, C) throws -> Void
+
+    @inlinable
+    public init(createCombiner: @escaping @Sendable (V) throws -> C,
+                mergeValue: @escaping @Sendable (inout C, V) throws -> Void,
+                mergeCombiners: @escaping @Sendable (inout C, C) throws -> Void) {
+        self.createCombiner = createCombiner
+        self.mergeValue = mergeValue
+        self.mergeCombiners = mergeCombiners
+    }
+
+    /// Folds `chunk`'s values into `map` by key.
+    @inlinable
+    func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: inout [K: C]) throws {
+        for (k, v) in chunk {
+            if let i = map.index(forKey: k) {
+                try mergeValue(&map.values[i], v)
+            } else {
+                map[k] = try createCombiner(v)
+            }
+        }
+    }
+
+    /// Folds a combiner into `map` under `key`.
+    @inlinable
+    func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: inout [K: C]) throws {
+        if let i = map.index(forKey: key) {
+            try mergeCombiners(&map.values[i], c)
+        } else {
+            map[key] = c
+        }
+    }
+}

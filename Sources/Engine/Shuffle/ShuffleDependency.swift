@@ -1,0 +1,103 @@
+import Scheduler
+import Storage
+
+/// A shuffle dependency, as Spark's ShuffleDependency: the map side is an RDD of
+/// `(K, V)` pairs; each map task partitions its records by key (combining values
+/// first when the aggregator allows it), and writes one data file and one index
+/// file, segments ordered by reduce partition, lz4-compressed when
+/// `engine.shuffle.compress` is on.
+@usableFromInline
+final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMapRunning, @unchecked Sendable {
+    // Unchecked: all stored properties are immutable and their closures @Sendable.
+    let rdd: RDD<(K, V)>
+    let partitioner: any Partitioner
+    /// Turns one map partition's records into one serialized buffer per reduce partition.
+    let writeRecords: @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter]
+
+    @usableFromInline
+    init(rdd: RDD<(K, V)>, partitioner: any Partitioner,
+         writeRecords: @escaping @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter]) {
+        self.rdd = rdd
+        self.partitioner = partitioner
+        self.writeRecords = writeRecords
+        super.init(shuffleId: rdd.context.newShuffleId(), mapSide: rdd, numReducePartitions: partitioner.numPartitions)
+    }
+
+    func runMapTask(partition: Int, context: TaskContext) throws -> MapStatus {
+        let buffers = try writeRecords(try rdd.iterator(partition, context), context)
+        let env = context.env
+        let writer = try ShuffleMapOutputWriter(resolver: env.blockManager.shuffleResolver, shuffleId: shuffleId,
+                                                mapId: partition, numPartitions: numReducePartitions,
+                                                compress: env.shuffleCompress)
+        do {
+            for (reduceId, buffer) in buffers.enumerated() where buffer.count > 0 {
+                try buffer.bytes.withUnsafeBytes { raw in try writer.writePartition(reduceId, raw) }
+            }
+            let lengths = try writer.commit()
+            let written = lengths.reduce(0, +)
+            context.updateMetrics { $0.shuffleBytesWritten += written }
+            return MapStatus(location: env.blockManager.blockManagerId, sizes: lengths, mapIndex: partition)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+}
+
+/// Builds the map-side record writers; `@inlinable` so they specialize in the caller's module.
+@usableFromInline
+enum ShuffleWriters {
+    /// Combines values by key in a hash map, then writes `(K, C)` per reduce partition.
+    @inlinable
+    static func combining<K: Hashable, V, C>(
+        aggregator: Aggregator<V, C>, partition: @escaping @Sendable (K) -> Int, numPartitions: Int,
+        key: ElementCodec<K>, combiner: ElementCodec<C>
+    ) -> @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter] {
+        { input, ctx in
+            var map: [K: C] = [:]
+            var records: Int64 = 0
+            while let chunk = try input.next() {
+                try ctx.checkInterrupted()
+                records += Int64(chunk.count)
+                try aggregator.combineValues(chunk, into: &map)
+            }
+            var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
+            for (k, c) in map {
+                let p = partition(k)
+                try key.write(k, &buffers[p])
+                try combiner.write(c, &buffers[p])
+            }
+            let written = Int64(map.count)
+            ctx.updateMetrics {
+                $0.recordsRead += records
+                $0.shuffleRecordsWritten += written
+            }
+            return buffers
+        }
+    }
+
+    /// Writes every `(K, V)` record to its reduce partition's buffer.
+    @inlinable
+    static func plain<K, V>(
+        partition: @escaping @Sendable (K) -> Int, numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>
+    ) -> @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter] {
+        { input, ctx in
+            var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
+            var records: Int64 = 0
+            while let chunk = try input.next() {
+                try ctx.checkInterrupted()
+                records += Int64(chunk.count)
+                for (k, v) in chunk {
+                    let p = partition(k)
+                    try key.write(k, &buffers[p])
+                    try value.write(v, &buffers[p])
+                }
+            }
+            ctx.updateMetrics {
+                $0.recordsRead += records
+                $0.shuffleRecordsWritten += records
+            }
+            return buffers
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Scheduler
+import Storage
+
+/// Reads reduce partition `reduceId` of a shuffle: asks the MapOutputTracker where each
+/// map output is, reads each non-empty segment through the BlockManager, decompresses
+/// it and hands back the raw records, one map output at a time. A segment that cannot
+/// be read is a fetch failure, so the scheduler recomputes that map output.
+@usableFromInline
+struct ShuffleSegments {
+    @usableFromInline let shuffleId: Int
+    @usableFromInline let reduceId: Int
+    @usableFromInline let context: TaskContext
+    @usableFromInline var pending: [(location: BlockManagerId, mapIndex: Int, size: Int64)]
+
+    @usableFromInline
+    init(shuffleId: Int, reduceId: Int, context: TaskContext) throws {
+        self.shuffleId = shuffleId
+        self.reduceId = reduceId
+        self.context = context
+        pending = try context.env.mapOutputTracker.mapSizes(shuffleId: shuffleId, reduceId: reduceId).reversed()
+    }
+
+    /// The next map output's records, or nil when all were read.
+    @usableFromInline
+    mutating func next() throws -> ByteReader? {
+        guard let (_, mapIndex, size) = pending.popLast() else { return nil }
+        try context.checkInterrupted()
+        let env = context.env
+        do {
+            let segment = try env.blockManager.getShuffleSegment(shuffleId: shuffleId, mapId: mapIndex, reduceId: reduceId)
+            guard segment.count == size else {
+                throw StorageError.corrupt("segment is \(segment.count) bytes, the map output said \(size)")
+            }
+            let raw = try ShuffleSegmentCodec.decode(segment, compressed: env.shuffleCompress)
+            context.updateMetrics { $0.shuffleBytesRead += size }
+            return ByteReader(raw)
+        } catch {
+            throw FetchFailedError(shuffleId: shuffleId, mapIndex: mapIndex, reduceId: reduceId, message: "\(error)")
+        }
+    }
+}
+
+/// Builds reduce-side streams; `@inlinable` so they specialize in the caller's module.
+@usableFromInline
+enum ShuffleReaders {
+    /// Merges combiners (or values, without map-side combine) by key, then streams the map.
+    @inlinable
+    static func aggregating<K: Hashable, V, C>(
+        shuffleId: Int, reduceId: Int, context: TaskContext, aggregator: Aggregator<V, C>, mapSideCombine: Bool,
+        key: ElementCodec<K>, value: ElementCodec<V>, combiner: ElementCodec<C>
+    ) throws -> PartitionStream<(K, C)> {
+        var segments = try ShuffleSegments(shuffleId: shuffleId, reduceId: reduceId, context: context)
+        var map: [K: C] = [:]
+        var records: Int64 = 0
+        while var reader = try segments.next() {
+            do {
+                while !reader.isAtEnd {
+                    let k = try key.read(&reader)
+                    records += 1
+                    if mapSideCombine {
+                        try aggregator.combineCombiner(k, try combiner.read(&reader), into: &map)
+                    } else {
+                        let v = try value.read(&reader)
+                        if let i = map.index(forKey: k) { try aggregator.mergeValue(&map.values[i], v) } else {
+                            map[k] = try aggregator.createCombiner(v)
+                        }
+                    }
+                }
+            } catch let e as StorageError {
+                throw FetchFailedError(shuffleId: shuffleId, mapIndex: -1, reduceId: reduceId, message: "\(e)")
+            }
+        }
+        context.updateMetrics { $0.shuffleRecordsRead += records }
+        return streamDictionary(map)
+    }
+
+    /// Streams the `(K, V)` records as they were written, map output after map output.
+    @inlinable
+    static func plain<K, V>(shuffleId: Int, reduceId: Int, context: TaskContext, key: ElementCodec<K>,
+                            value: ElementCodec<V>) throws -> PartitionStream<(K, V)> {
+        var segments = try ShuffleSegments(shuffleId: shuffleId, reduceId: reduceId, context: context)
+        var current: ByteReader?
+        return PartitionStream {
+            var out: [(K, V)] = []
+            out.reserveCapacity(4096)
+            while out.count < 4096 {
+                if current == nil || current!.isAtEnd {
+                    guard let next = try segments.next() else { break }
+                    current = next
+                    continue
+                }
+                do {
+                    out.append((try key.read(&current!), try value.read(&current!)))
+                } catch let e as StorageError {
+                    throw FetchFailedError(shuffleId: shuffleId, mapIndex: -1, reduceId: reduceId, message: "\(e)")
+                }
+            }
+            context.updateMetrics { $0.shuffleRecordsRead += Int64(out.count) }
+            return out.isEmpty ? nil : out
+        }
+    }
+
+    /// A dictionary's entries as a stream of chunks.
+    @inlinable
+    static func streamDictionary<K: Hashable, C>(_ map: [K: C]) -> PartitionStream<(K, C)> {
+        var it = map.makeIterator()
+        return PartitionStream {
+            var out: [(K, C)] = []
+            out.reserveCapacity(Swift.min(4096, map.count))
+            while out.count < 4096, let (k, c) = it.next() { out.append((k, c)) }
+            return out.isEmpty ? nil : out
+        }
+    }
+}
