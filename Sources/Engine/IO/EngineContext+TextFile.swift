@@ -34,7 +34,7 @@ extension EngineContext {
             var reported: Int64 = 0
             return PartitionStream {
                 try ctx.checkInterrupted()
-                let lines = try reader.nextLines(max: 4096, make)
+                let lines = try reader.nextLines(max: 512, make)
                 let delta = reader.bytesRead - reported
                 reported = reader.bytesRead
                 ctx.updateMetrics {

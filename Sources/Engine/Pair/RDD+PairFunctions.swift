@@ -67,12 +67,12 @@ extension RDD {
         let pairs: RDD<(K, V)> = self as! RDD<(K, V)>
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
             return derive(operation, callSite: site, preservesPartitioning: true) { _, ctx, input in
-                var map: [K: C] = [:]
+                let map = CombineMap<K, C>()
                 while let chunk = try input.next() {
                     try ctx.checkInterrupted()
-                    try aggregator.combineValues(chunk, into: &map)
+                    try aggregator.combineValues(chunk, into: map)
                 }
-                return ShuffleReaders.streamDictionary(map)
+                return map.stream()
             }
         }
         let partition = partitionFunction(partitioner, keyType: K.self)

@@ -17,23 +17,13 @@ public struct Aggregator<V, C>: Sendable {
 
     /// Folds `chunk`'s values into `map` by key.
     @inlinable
-    func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: inout [K: C]) throws {
-        for (k, v) in chunk {
-            if let i = map.index(forKey: k) {
-                try mergeValue(&map.values[i], v)
-            } else {
-                map[k] = try createCombiner(v)
-            }
-        }
+    func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: CombineMap<K, C>) throws {
+        for (k, v) in chunk { try map.upsert(k, v, create: createCombiner, merge: mergeValue) }
     }
 
     /// Folds a combiner into `map` under `key`.
     @inlinable
-    func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: inout [K: C]) throws {
-        if let i = map.index(forKey: key) {
-            try mergeCombiners(&map.values[i], c)
-        } else {
-            map[key] = c
-        }
+    func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: CombineMap<K, C>) throws {
+        try map.upsert(key, c, create: { $0 }, merge: mergeCombiners)
     }
 }

@@ -54,15 +54,15 @@ enum ShuffleWriters {
         key: ElementCodec<K>, combiner: ElementCodec<C>
     ) -> @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter] {
         { input, ctx in
-            var map: [K: C] = [:]
+            let map = CombineMap<K, C>()
             var records: Int64 = 0
             while let chunk = try input.next() {
                 try ctx.checkInterrupted()
                 records += Int64(chunk.count)
-                try aggregator.combineValues(chunk, into: &map)
+                try aggregator.combineValues(chunk, into: map)
             }
             var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
-            for (k, c) in map {
+            try map.forEach { k, c in
                 let p = partition(k)
                 try key.write(k, &buffers[p])
                 try combiner.write(c, &buffers[p])

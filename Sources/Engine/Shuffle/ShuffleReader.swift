@@ -50,7 +50,7 @@ enum ShuffleReaders {
         key: ElementCodec<K>, value: ElementCodec<V>, combiner: ElementCodec<C>
     ) throws -> PartitionStream<(K, C)> {
         var segments = try ShuffleSegments(shuffleId: shuffleId, reduceId: reduceId, context: context)
-        var map: [K: C] = [:]
+        let map = CombineMap<K, C>()
         var records: Int64 = 0
         while var reader = try segments.next() {
             do {
@@ -58,12 +58,10 @@ enum ShuffleReaders {
                     let k = try key.read(&reader)
                     records += 1
                     if mapSideCombine {
-                        try aggregator.combineCombiner(k, try combiner.read(&reader), into: &map)
+                        try aggregator.combineCombiner(k, try combiner.read(&reader), into: map)
                     } else {
-                        let v = try value.read(&reader)
-                        if let i = map.index(forKey: k) { try aggregator.mergeValue(&map.values[i], v) } else {
-                            map[k] = try aggregator.createCombiner(v)
-                        }
+                        try map.upsert(k, try value.read(&reader), create: aggregator.createCombiner,
+                                       merge: aggregator.mergeValue)
                     }
                 }
             } catch let e as StorageError {
@@ -71,7 +69,7 @@ enum ShuffleReaders {
             }
         }
         context.updateMetrics { $0.shuffleRecordsRead += records }
-        return streamDictionary(map)
+        return map.stream()
     }
 
     /// Streams the `(K, V)` records as they were written, map output after map output.
