@@ -33,13 +33,15 @@ extension RDD {
     public func flatMap<S: Sequence>(_ f: @escaping @Sendable (T) throws -> S, file: String = #fileID,
                                      line: Int = #line) -> RDD<S.Element> {
         derive("flatMap", callSite: makeCallSite(file, line)) { _, _, input in
-            PartitionStream {
+            var expected = 0  // the last chunk's fan-out, so appends rarely reallocate
+            return PartitionStream {
                 guard let chunk = try input.next() else { return nil }
                 var out: [S.Element] = []
-                out.reserveCapacity(chunk.count * 4)
+                out.reserveCapacity(Swift.max(chunk.count, expected + expected / 8))
                 for x in chunk {
                     for y in try f(x) { out.append(y) }
                 }
+                expected = out.count
                 return out
             }
         }

@@ -11,7 +11,6 @@ final class CombineMap<K: Hashable, C> {
     @usableFromInline var values: UnsafeMutablePointer<C>
     @usableFromInline var capacity: Int
     @usableFromInline var count = 0
-    @usableFromInline let hash: (K) -> UInt64
 
     @inlinable
     init(capacity initial: Int = 1024) {
@@ -22,7 +21,6 @@ final class CombineMap<K: Hashable, C> {
         tags.initialize(repeating: 0, count: c)
         keys = .allocate(capacity: c)
         values = .allocate(capacity: c)
-        hash = FastHash.function(for: K.self)
     }
 
     @inlinable
@@ -42,7 +40,7 @@ final class CombineMap<K: Hashable, C> {
     /// Merges `value` into the combiner of `key`, or creates it.
     @inlinable
     func upsert<V>(_ key: K, _ value: V, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
-        let t = Self.tag(hash(key))
+        let t = Self.tag(FastHash.hash(key))
         let mask = capacity - 1
         var i = Int(truncatingIfNeeded: t) & mask
         while true {

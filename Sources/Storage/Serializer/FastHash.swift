@@ -34,14 +34,14 @@ public enum FastHash {
     }
 
     /// The engine's hash of a key: fast paths for ByteString and integers, else `hashValue`.
-    /// Decided once per table, in code specialized for `K`.
+    /// In code specialized for `K` the type tests fold away and the hash is inlined.
     @inlinable
-    public static func function<K: Hashable>(for _: K.Type) -> (K) -> UInt64 {
-        if K.self == ByteString.self { return { ($0 as! ByteString).fastHash } }
-        if K.self == Int.self { return { mix(UInt64(bitPattern: Int64($0 as! Int))) } }
-        if K.self == UInt64.self { return { mix($0 as! UInt64) } }
-        if K.self == Int32.self { return { mix(UInt64(bitPattern: Int64($0 as! Int32))) } }
-        return { UInt64(bitPattern: Int64($0.hashValue)) }
+    public static func hash<K: Hashable>(_ key: K) -> UInt64 {
+        if K.self == ByteString.self { return (key as! ByteString).fastHash }
+        if K.self == Int.self { return mix(UInt64(bitPattern: Int64(key as! Int))) }
+        if K.self == UInt64.self { return mix(key as! UInt64) }
+        if K.self == Int32.self { return mix(UInt64(bitPattern: Int64(key as! Int32))) }
+        return UInt64(bitPattern: Int64(key.hashValue))
     }
 }
 
