@@ -13,11 +13,12 @@ struct SubmitPlan {
 
     init(_ command: EngineSubmit) throws(SubmitError) {
         var rest = command.jobAndArguments[...]
-        if rest.first == "--" { rest.removeFirst() }
+        let afterTerminator = rest.first == "--"
+        if afterTerminator { rest.removeFirst() }
         guard let job = rest.first else {
             throw .usage("missing JOB: give a job executable's path or an example name, e.g. 'engine-submit --master local[4] word-count IN OUT'")
         }
-        if job.hasPrefix("-") {
+        if job.hasPrefix("-") && !afterTerminator {
             throw .usage("unknown option '\(job)' before JOB; see 'engine-submit --help' for the options")
         }
         rest.removeFirst()
