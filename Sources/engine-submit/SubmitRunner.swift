@@ -25,7 +25,9 @@ enum SubmitRunner {
         } catch {
             let code = EngineSubmit.exitCode(for: error)
             if code == .success {
-                print(SubmitHelp.fullHelp())
+                // Help, or a built-in such as --generate-completion-script.
+                let asksForHelp = arguments.contains { ["--help", "-h", "help"].contains($0) }
+                print(asksForHelp ? SubmitHelp.fullHelp() : EngineSubmit.fullMessage(for: error))
                 return 0
             }
             var text = SubmitError.oneLine(EngineSubmit.message(for: error))
