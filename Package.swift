@@ -50,7 +50,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Broadcast"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Engine"]),
+        // Depends on the executables so that `swift test` builds them: the tests run them.
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "engine-submit", "word-count"]),
     ],
     swiftLanguageModes: [.v6]
 )

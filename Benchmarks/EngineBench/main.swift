@@ -1,2 +1,3 @@
-import Engine
-print("engine-bench: not yet")
+// engine-bench: generates benchmark inputs and times engine jobs (and Spark) on them.
+// Figures are printed, never asserted: this is a tool, not a test.
+EngineBench.main()

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The benchmark tool's root command.
+struct EngineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine-bench",
+        abstract: "Generate benchmark inputs and time engine jobs against Apache Spark.",
+        discussion: """
+            Examples:
+              engine-bench gen /tmp/w1g.txt 1G
+              engine-bench wordcount /tmp/w1g.txt --master local[2] --runs 3 --spark
+            """,
+        subcommands: [GenCommand.self, WordCountCommand.self])
+}

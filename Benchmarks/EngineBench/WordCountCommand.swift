@@ -1,0 +1,151 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `engine-bench wordcount INPUT`: times `engine-submit … word-count` (and optionally Spark's
+/// word count) as child processes: wall time and peak RSS per run, then the medians.
+struct WordCountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wordcount",
+        abstract: "Time the word-count example through engine-submit, optionally beside Apache Spark.",
+        discussion: """
+            Before each run the input is read once so that it is in the page cache. Each run \
+            writes to a fresh temporary directory, removed afterwards unless --keep.
+            """)
+
+    @Argument(help: "Input text file or directory.")
+    var input: String
+
+    @Option(help: "Master URL for both programs: local, local[N] or local[*].")
+    var master = "local[2]"
+
+    @Option(help: "Number of timed runs of each program; the summary shows the medians.")
+    var runs = 3
+
+    @Flag(help: "Also time Apache Spark's word count on the same input (needs Java 17 and pip).")
+    var spark = false
+
+    @Option(help: "Spark word-count script (default: ../shared/bench/spark/run-spark-wordcount.sh from the package root).")
+    var sparkScript: String?
+
+    @Option(help: "engine-submit to run (default: the one next to engine-bench).")
+    var engineSubmit: String?
+
+    @Flag(help: "Keep the output directories and logs.")
+    var keep = false
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        do { _ = try MasterURL.parse(master) } catch { throw ValidationError("\(error)") }
+    }
+
+    func run() throws {
+        let cores = try MasterURL.parse(master).cores
+        let files = try BenchPaths.inputFiles(input)
+        let submit = engineSubmit ?? BenchPaths.ownDirectory() + "/engine-submit"
+        guard FileManager.default.isExecutableFile(atPath: submit) else {
+            throw BenchError("no engine-submit at \(submit): run 'swift build -c release' first")
+        }
+        let script = sparkScript
+            ?? ((BenchPaths.packageRoot() + "/../shared/bench/spark/run-spark-wordcount.sh") as NSString).standardizingPath
+        if spark, !FileManager.default.fileExists(atPath: script) {
+            throw BenchError("no Spark script at \(script): pass --spark-script PATH")
+        }
+        let work = try makeWorkDirectory()
+        let inputBytes = try BenchPaths.warmPageCache(files)
+        let mib = Double(inputBytes) / 1_048_576
+        print("input \(input): \(String(format: "%.1f", mib)) MiB in \(files.count) file(s); master \(master); \(runs) run(s)")
+
+        var programs: [(name: String, path: String, args: (String) -> [String])] = [
+            ("engine", submit, { [master, input] out in ["--master", master, "word-count", input, out] }),
+        ]
+        if spark {
+            try prepareSpark(script: script, work: work)
+            programs.append(("spark", "/bin/bash", { [input] out in [script, input, out, "\(cores)"] }))
+        }
+
+        var summaries: [(name: String, seconds: Double, rss: Int64)] = []
+        for program in programs {
+            var results: [ChildResult] = []
+            for i in 1...runs {
+                let out = "\(work)/\(program.name)-out-\(i)"
+                let log = "\(work)/\(program.name)-\(i)"
+                try BenchPaths.warmPageCache(files)
+                let r = try ChildProcess.run(program.path, program.args(out), stdout: log + ".stdout", stderr: log + ".stderr")
+                guard r.succeeded else {
+                    print("\(program.name) run \(i) failed: \(r.statusText); last lines of its stderr (\(log).stderr):")
+                    print(tail(log + ".stderr", lines: 10))
+                    throw ExitCode.failure
+                }
+                if i == 1 { printResultLines(program.name, log + ".stdout") }
+                print(String(format: "%@ run %d: %.2f s, %.1f MiB/s, peak RSS %.0f MiB",
+                             program.name, i, r.seconds, mib / r.seconds, Double(r.peakRSSBytes) / 1_048_576))
+                if !keep { try? FileManager.default.removeItem(atPath: out) }
+                results.append(r)
+            }
+            summaries.append((program.name, median(results.map(\.seconds)),
+                              Int64(median(results.map { Double($0.peakRSSBytes) }))))
+        }
+
+        print("")
+        for s in summaries {
+            let label = s.name == "engine" ? "engine word-count" : "Spark word-count"
+            print(String(format: "%@ %@: %.2f s, %.1f MiB/s, peak RSS %.0f MiB",
+                         label, master, s.seconds, mib / s.seconds, Double(s.rss) / 1_048_576))
+        }
+        if summaries.count == 2 {
+            print(String(format: "Spark / engine: %.1fx the wall time, %.1fx the peak RSS",
+                         summaries[1].seconds / summaries[0].seconds,
+                         Double(summaries[1].rss) / Double(max(summaries[0].rss, 1))))
+        }
+        if keep {
+            print("outputs and logs kept in \(work)")
+        } else {
+            try? FileManager.default.removeItem(atPath: work)
+        }
+    }
+
+    /// A fresh directory under $TMPDIR for outputs and logs.
+    private func makeWorkDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/engine-bench-XXXXXX").utf8CString)
+        guard let p = mkdtemp(&template) else {
+            throw BenchError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: p)
+    }
+
+    /// Spark's first use installs pyspark and compiles WordCount.java: do that untimed.
+    private func prepareSpark(script: String, work: String) throws {
+        let sample = work + "/spark-warmup.txt"
+        try Data("warm up the spark word count\n".utf8).write(to: URL(fileURLWithPath: sample))
+        print("spark: warm-up run (installs pyspark on first use, compiles WordCount.java; not timed)")
+        let r = try ChildProcess.run("/bin/bash", [script, sample, work + "/spark-warmup-out", "1"],
+                                     stdout: work + "/spark-warmup.stdout", stderr: work + "/spark-warmup.stderr")
+        guard r.succeeded else {
+            print("spark warm-up failed: \(r.statusText); last lines of its stderr:")
+            print(tail(work + "/spark-warmup.stderr", lines: 10))
+            throw ExitCode.failure
+        }
+    }
+
+    /// Shows the job's own summary lines once (engine: distinct/total words; Spark: RESULT).
+    private func printResultLines(_ name: String, _ stdoutPath: String) {
+        guard let text = try? String(contentsOfFile: stdoutPath, encoding: .utf8) else { return }
+        for line in text.split(separator: "\n")
+        where line.hasPrefix("distinct words:") || line.hasPrefix("total words:") || line.hasPrefix("RESULT") {
+            print("  \(name): \(line)")
+        }
+    }
+
+    private func tail(_ path: String, lines: Int) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "  (no output)" }
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(separator: "\n").suffix(lines).map { "  " + $0 }.joined(separator: "\n")
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+}
