@@ -23,7 +23,7 @@ public enum EngineKeys {
         "engine.local.dir", default: NSTemporaryDirectory(),
         doc: "comma-separated directories for shuffle files and spills")
     public static let logLevel = ConfigKey<String>.string(
-        "engine.log.level", default: "info", doc: "trace, debug, info, notice, warning, error")
+        "engine.log.level", default: "warning", doc: "trace, debug, info, notice, warning, error (info shows every stage and job)")
     public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
         "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
 
