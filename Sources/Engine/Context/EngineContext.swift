@@ -92,6 +92,10 @@ public final class EngineContext: Sendable {
     func newRDDId() -> Int { rddIds.withLock { id in defer { id += 1 }; return id } }
     func newShuffleId() -> Int { shuffleIds.withLock { id in defer { id += 1 }; return id } }
 
+    /// Cancels every running job: their tasks are killed and their actions throw
+    /// ``EngineError/jobCancelled(_:)``. Call it from another thread than the one waiting.
+    public func cancelAllJobs() { dagScheduler.cancelAllJobs() }
+
     /// Stops the scheduler and executors and removes the local directories. Idempotent.
     public func stop() {
         let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }

@@ -1,6 +1,7 @@
-/// Assigns a key to partition `hash(key) mod numPartitions` (non-negative), as Spark's
-/// HashPartitioner. Keys' hashes come from `Hashable`; engine-submit runs jobs with
-/// deterministic hashing so that every process of a job agrees.
+/// Assigns a key to partition `hash(key) mod numPartitions`, as Spark's HashPartitioner.
+/// ByteString, String and integer keys use ``FastHash``, which is the same in every
+/// process and every run (as Java's hashCode is for Spark); other keys use `Hashable`,
+/// whose seed is per process.
 public struct HashPartitioner: Partitioner, Equatable, CustomStringConvertible {
     public let numPartitions: Int
 
@@ -18,8 +19,9 @@ public struct HashPartitioner: Partitioner, Equatable, CustomStringConvertible {
 
     @inlinable
     static func partition<K: Hashable>(of key: K, numPartitions: Int) -> Int {
-        let h = key.hashValue % numPartitions
-        return h < 0 ? h + numPartitions : h
+        // The high half: hash tables index by the low bits, and keys of one partition must
+        // not share those.
+        Int(truncatingIfNeeded: (FastHash.hash(key) >> 32) % UInt64(numPartitions))
     }
 
     public func isEqual(to other: any Partitioner) -> Bool {

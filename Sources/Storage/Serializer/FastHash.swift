@@ -41,6 +41,10 @@ public enum FastHash {
         if K.self == Int.self { return mix(UInt64(bitPattern: Int64(key as! Int))) }
         if K.self == UInt64.self { return mix(key as! UInt64) }
         if K.self == Int32.self { return mix(UInt64(bitPattern: Int64(key as! Int32))) }
+        if K.self == String.self {
+            var s = key as! String
+            return s.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
+        }
         return UInt64(bitPattern: Int64(key.hashValue))
     }
 }
