@@ -27,7 +27,7 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
         let buffers = try writeRecords(try rdd.iterator(partition, context), context)
         let env = context.env
         let writer = try ShuffleMapOutputWriter(resolver: env.blockManager.shuffleResolver, shuffleId: shuffleId,
-                                                mapId: partition, numPartitions: numReducePartitions,
+                                                mapId: Int(context.taskAttemptId), numPartitions: numReducePartitions,
                                                 compress: env.shuffleCompress)
         do {
             for (reduceId, buffer) in buffers.enumerated() where buffer.count > 0 {
@@ -36,7 +36,8 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
             let lengths = try writer.commit()
             let written = lengths.reduce(0, +)
             context.updateMetrics { $0.shuffleBytesWritten += written }
-            return MapStatus(location: env.blockManager.blockManagerId, sizes: lengths, mapIndex: partition)
+            return MapStatus(location: env.blockManager.blockManagerId, sizes: lengths, mapIndex: partition,
+                             mapId: context.taskAttemptId)
         } catch {
             writer.abort()
             throw error

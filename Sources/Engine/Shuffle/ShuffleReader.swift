@@ -10,7 +10,9 @@ struct ShuffleSegments {
     @usableFromInline let shuffleId: Int
     @usableFromInline let reduceId: Int
     @usableFromInline let context: TaskContext
-    @usableFromInline var pending: [(location: BlockManagerId, mapIndex: Int, size: Int64)]
+    /// The map index of the segment last returned by ``next()``, for fetch failures while decoding it.
+    @usableFromInline var currentMapIndex = -1
+    @usableFromInline var pending: [(location: BlockManagerId, mapIndex: Int, mapId: Int64, size: Int64)]
 
     @usableFromInline
     init(shuffleId: Int, reduceId: Int, context: TaskContext) throws {
@@ -23,11 +25,12 @@ struct ShuffleSegments {
     /// The next map output's records, or nil when all were read.
     @usableFromInline
     mutating func next() throws -> ByteReader? {
-        guard let (_, mapIndex, size) = pending.popLast() else { return nil }
+        guard let (_, mapIndex, mapId, size) = pending.popLast() else { return nil }
+        currentMapIndex = mapIndex
         try context.checkInterrupted()
         let env = context.env
         do {
-            let segment = try env.blockManager.getShuffleSegment(shuffleId: shuffleId, mapId: mapIndex, reduceId: reduceId)
+            let segment = try env.blockManager.getShuffleSegment(shuffleId: shuffleId, mapId: Int(mapId), reduceId: reduceId)
             guard segment.count == size else {
                 throw StorageError.corrupt("segment is \(segment.count) bytes, the map output said \(size)")
             }
@@ -65,7 +68,8 @@ enum ShuffleReaders {
                     }
                 }
             } catch let e as StorageError {
-                throw FetchFailedError(shuffleId: shuffleId, mapIndex: -1, reduceId: reduceId, message: "\(e)")
+                throw FetchFailedError(shuffleId: shuffleId, mapIndex: segments.currentMapIndex, reduceId: reduceId,
+                                       message: "\(e)")
             }
         }
         context.updateMetrics { $0.shuffleRecordsRead += records }
@@ -90,7 +94,8 @@ enum ShuffleReaders {
                 do {
                     out.append((try key.read(&current!), try value.read(&current!)))
                 } catch let e as StorageError {
-                    throw FetchFailedError(shuffleId: shuffleId, mapIndex: -1, reduceId: reduceId, message: "\(e)")
+                    throw FetchFailedError(shuffleId: shuffleId, mapIndex: segments.currentMapIndex, reduceId: reduceId,
+                                           message: "\(e)")
                 }
             }
             context.updateMetrics { $0.shuffleRecordsRead += Int64(out.count) }

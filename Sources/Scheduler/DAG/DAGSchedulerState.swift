@@ -309,10 +309,10 @@ public struct DAGSchedulerState: Sendable {
                 return
             }
             if var outs = shuffleOutputs[shuffleId] {
-                if let m = mapIndex, m < outs.count { outs[m] = nil } else { outs = outs.map { _ in nil } }
+                if let m = mapIndex, m >= 0, m < outs.count { outs[m] = nil } else { outs = outs.map { _ in nil } }
                 shuffleOutputs[shuffleId] = outs
             }
-            out.append(.unregisterMapOutput(shuffleId: shuffleId, mapIndex: mapIndex))
+            out.append(.unregisterMapOutput(shuffleId: shuffleId, mapIndex: (mapIndex ?? -1) >= 0 ? mapIndex : nil))
             let noneFailedBefore = failed.isEmpty
             failed.insert(stage.id)
             if let mapStage = shuffleIdToStage[shuffleId] { failed.insert(mapStage) }

@@ -40,7 +40,7 @@ public final class MapOutputTracker: Sendable {
     /// Forgets map output `mapIndex` of a shuffle (its files were lost).
     public func unregisterMapOutput(_ shuffleId: Int, mapIndex: Int) {
         shuffles.withLock { s in
-            guard var outs = s[shuffleId], mapIndex < outs.count else { return }
+            guard var outs = s[shuffleId], mapIndex >= 0, mapIndex < outs.count else { return }
             outs[mapIndex] = nil
             s[shuffleId] = outs
         }
@@ -66,13 +66,13 @@ public final class MapOutputTracker: Sendable {
     /// For reduce partition `reduceId`: each map output's location, map index and segment size,
     /// skipping empty segments. Throws if any map output is missing.
     public func mapSizes(shuffleId: Int, reduceId: Int) throws(MetadataFetchFailedError)
-        -> [(location: BlockManagerId, mapIndex: Int, size: Int64)]
+        -> [(location: BlockManagerId, mapIndex: Int, mapId: Int64, size: Int64)]
     {
         let outs = shuffles.withLock { $0[shuffleId] }
         guard let outs else {
             throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "shuffle not registered")
         }
-        var result: [(location: BlockManagerId, mapIndex: Int, size: Int64)] = []
+        var result: [(location: BlockManagerId, mapIndex: Int, mapId: Int64, size: Int64)] = []
         for (i, st) in outs.enumerated() {
             guard let st else {
                 throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "no output for map \(i)")
@@ -80,7 +80,7 @@ public final class MapOutputTracker: Sendable {
             guard reduceId < st.sizes.count else {
                 throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "map \(i) has \(st.sizes.count) partitions")
             }
-            if st.sizes[reduceId] > 0 { result.append((st.location, i, st.sizes[reduceId])) }
+            if st.sizes[reduceId] > 0 { result.append((st.location, i, st.mapId, st.sizes[reduceId])) }
         }
         return result
     }

@@ -8,10 +8,14 @@ public struct MapStatus: Sendable, Equatable {
     public let sizes: [Int64]
     /// The map task's partition index.
     public let mapIndex: Int
+    /// The id the output files are named by: the writing task attempt's id, so that a
+    /// recomputed output never meets the files of an earlier attempt (as Spark 3).
+    public let mapId: Int64
 
-    public init(location: BlockManagerId, sizes: [Int64], mapIndex: Int) {
+    public init(location: BlockManagerId, sizes: [Int64], mapIndex: Int, mapId: Int64) {
         self.location = location
         self.sizes = sizes
         self.mapIndex = mapIndex
+        self.mapId = mapId
     }
 }
