@@ -19,8 +19,11 @@ struct EngineLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        write(level: event.level, message: event.message)
+    }
+
+    private func write(level: Logger.Level, message: Logger.Message) {
         let name: String
         switch level {
         case .trace: name = "TRACE"

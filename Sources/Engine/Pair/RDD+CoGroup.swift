@@ -26,7 +26,7 @@ extension RDD {
     func cogroupImpl<K: Hashable & Codable, V: Codable, W: Codable>(
         _ other: RDD<(K, W)>, partitioner: any Partitioner, operation: String, callSite site: String
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
-        let left: RDD<(K, V)> = self as! RDD<(K, V)>
+        let left: RDD<(K, V)> = self
         let leftSource = CoGroupSource(left, partitioner: partitioner)
         let rightSource = CoGroupSource(other, partitioner: partitioner)
         return RDD<(K, ([V], [W]))>(context: context, kind: "CoGroupedRDD", operation: operation,

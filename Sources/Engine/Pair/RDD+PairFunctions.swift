@@ -64,7 +64,7 @@ extension RDD {
         _ aggregator: Aggregator<V, C>, partitioner: any Partitioner, mapSideCombine: Bool,
         operation: String, callSite site: String
     ) -> RDD<(K, C)> where T == (K, V) {
-        let pairs: RDD<(K, V)> = self as! RDD<(K, V)>
+        let pairs: RDD<(K, V)> = self
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
             return derive(operation, callSite: site, preservesPartitioning: true) { _, ctx, input in
                 let map = CombineMap<K, C>()
@@ -160,7 +160,7 @@ extension RDD {
     public func partitionBy<K: Hashable & Codable, V: Codable>(
         _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
-        if let current = self.partitioner, current.isEqual(to: partitioner) { return self as! RDD<(K, V)> }
+        if let current = self.partitioner, current.isEqual(to: partitioner) { return self }
         return shuffled(partitioner, operation: "partitionBy", callSite: makeCallSite(file, line),
                         key: .codable, value: .codable)
     }
@@ -169,7 +169,7 @@ extension RDD {
     @inlinable
     func shuffled<K: Hashable, V>(_ partitioner: any Partitioner, operation: String, callSite site: String,
                                   key: ElementCodec<K>, value: ElementCodec<V>) -> RDD<(K, V)> where T == (K, V) {
-        let pairs: RDD<(K, V)> = self as! RDD<(K, V)>
+        let pairs: RDD<(K, V)> = self
         let partition = partitionFunction(partitioner, keyType: K.self)
         let n = partitioner.numPartitions
         let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner,
@@ -194,7 +194,7 @@ extension RDD {
     @inlinable
     public func collectAsMap<K: Hashable, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: V]
     where T == (K, V) {
-        let all = try collect(file: file, line: line) as! [(K, V)]
+        let all = try collect(file: file, line: line)
         return Dictionary(all, uniquingKeysWith: { _, b in b })
     }
 }

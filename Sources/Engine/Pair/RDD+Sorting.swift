@@ -9,7 +9,7 @@ extension RDD {
     public func sortByKey<K: Comparable & Hashable & Codable & Sendable, V: Codable>(
         ascending: Bool = true, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) throws(EngineError) -> RDD<(K, V)> where T == (K, V) {
-        let pairs: RDD<(K, V)> = self as! RDD<(K, V)>
+        let pairs: RDD<(K, V)> = self
         let site = makeCallSite(file, line)
         let n = Swift.max(1, numPartitions ?? self.numPartitions)
         let bounds = try pairs.keys(file: file, line: line).sampleBounds(partitions: n, callSite: "sortByKey at \(site)")

@@ -34,9 +34,9 @@ extension RDD {
         while taken.count < n && scanned < numPartitions {
             var tryCount = 1
             if scanned > 0 {
-                tryCount = taken.isEmpty ? scanned * 4 : max(1, min(scanned * 4, Int(1.5 * Double(n) * Double(scanned) / Double(taken.count)) - scanned))
+                tryCount = taken.isEmpty ? scanned * 4 : Swift.max(1, Swift.min(scanned * 4, Int(1.5 * Double(n) * Double(scanned) / Double(taken.count)) - scanned))
             }
-            let parts = Array(scanned..<min(scanned + tryCount, numPartitions))
+            let parts = Array(scanned..<Swift.min(scanned + tryCount, numPartitions))
             let left = n - taken.count
             let results = try context.runJob(self, partitions: parts, callSite: site) { _, s in
                 var out: [T] = []

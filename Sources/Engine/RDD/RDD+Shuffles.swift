@@ -54,7 +54,7 @@ extension RDD {
     @inlinable
     public func repartition<K: Codable, V: Codable>(_ numPartitions: Int, file: String = #fileID,
                                                     line: Int = #line) -> RDD<(K, V)> where T == (K, V) {
-        (self as! RDD<(K, V)>).roundRobin(numPartitions, codec: .pair(K.self, V.self), callSite: makeCallSite(file, line))
+        (self).roundRobin(numPartitions, codec: .pair(K.self, V.self), callSite: makeCallSite(file, line))
     }
 }
 

@@ -133,7 +133,7 @@ extension RDD {
     @inlinable
     public func sample(withReplacement: Bool, fraction: Double, seed: UInt64 = 0x5eed,
                        file: String = #fileID, line: Int = #line) -> RDD<T> {
-        let f = max(0, fraction)
+        let f = Swift.max(0, fraction)
         return derive("sample", callSite: makeCallSite(file, line), preservesPartitioning: true) { p, _, input in
             var rng = SplitMix64(seed: seed &+ UInt64(p) &* 0x9E37_79B9_7F4A_7C15)
             return PartitionStream {
@@ -155,7 +155,7 @@ extension RDD {
     /// At most `numPartitions` partitions made by merging neighbouring partitions, without a shuffle;
     /// with `shuffle: true`, see ``repartition(_:file:line:)``.
     public func coalesce(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
-        let target = max(1, min(numPartitions, self.numPartitions))
+        let target = Swift.max(1, Swift.min(numPartitions, self.numPartitions))
         let parentCount = self.numPartitions
         let parent = self
         let groups: [Range<Int>] = (0..<target).map { i in (i * parentCount / target)..<((i + 1) * parentCount / target) }
