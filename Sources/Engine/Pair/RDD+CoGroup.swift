@@ -5,7 +5,7 @@ extension RDD {
     /// For each key in either RDD, its values here and its values in `other`, as Spark's CoGroupedRDD:
     /// a side already partitioned by the result's partitioner is read directly (narrow), the other is shuffled.
     @inlinable
-    public func cogroup<K: Hashable & Codable, V: Codable, W: Codable>(
+    public func cogroup<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
@@ -23,7 +23,7 @@ extension RDD {
     }
 
     @inlinable
-    func cogroupImpl<K: Hashable & Codable, V: Codable, W: Codable>(
+    func cogroupImpl<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, partitioner: any Partitioner, operation: String, callSite site: String
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
         let left: RDD<(K, V)> = self
@@ -52,7 +52,7 @@ extension RDD {
 
     /// Pairs of values for keys present in both RDDs.
     @inlinable
-    public func join<K: Hashable & Codable, V: Codable, W: Codable>(
+    public func join<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W))> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "join",
@@ -67,7 +67,7 @@ extension RDD {
 
     /// Every record here, with the matching values of `other` or nil.
     @inlinable
-    public func leftOuterJoin<K: Hashable & Codable, V: Codable, W: Codable>(
+    public func leftOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W?))> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "leftOuterJoin",
@@ -82,7 +82,7 @@ extension RDD {
 
     /// Every record of `other`, with the matching values here or nil.
     @inlinable
-    public func rightOuterJoin<K: Hashable & Codable, V: Codable, W: Codable>(
+    public func rightOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W))> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "rightOuterJoin",
@@ -97,7 +97,7 @@ extension RDD {
 
     /// Every key of either RDD, with the values of each side or nil.
     @inlinable
-    public func fullOuterJoin<K: Hashable & Codable, V: Codable, W: Codable>(
+    public func fullOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W?))> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "fullOuterJoin",
@@ -113,7 +113,7 @@ extension RDD {
 
     /// The records whose key does not occur in `other`.
     @inlinable
-    public func subtractByKey<K: Hashable & Codable, V: Codable, W: Codable>(
+    public func subtractByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "subtractByKey",
@@ -124,7 +124,7 @@ extension RDD {
 
 /// One side of a cogroup: read directly when already partitioned right, else through a shuffle.
 @usableFromInline
-struct CoGroupSource<K: Hashable & Codable, V: Codable>: Sendable {
+struct CoGroupSource<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>: Sendable {
     @usableFromInline let dependency: LineageDependency
     @usableFromInline let read: @Sendable (Int, TaskContext) throws -> PartitionStream<(K, V)>
 

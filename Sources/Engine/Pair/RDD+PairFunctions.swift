@@ -60,7 +60,7 @@ extension RDD {
     /// Combines the values of each key with an ``Aggregator``, as Spark's combineByKeyWithClassTag:
     /// no shuffle when this RDD is already partitioned by `partitioner`.
     @inlinable
-    func combineByKey<K: Hashable & Codable, V: Codable, C: Codable>(
+    func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
         _ aggregator: Aggregator<V, C>, partitioner: any Partitioner, mapSideCombine: Bool,
         operation: String, callSite site: String
     ) -> RDD<(K, C)> where T == (K, V) {
@@ -94,7 +94,7 @@ extension RDD {
 
     /// Combines each key's values with `createCombiner`, `mergeValue` and `mergeCombiners`, as Spark's combineByKey.
     @inlinable
-    public func combineByKey<K: Hashable & Codable, V: Codable, C: Codable>(
+    public func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
         createCombiner: @escaping @Sendable (V) throws -> C, mergeValue: @escaping @Sendable (C, V) throws -> C,
         mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int? = nil,
         partitioner: (any Partitioner)? = nil, mapSideCombine: Bool = true, file: String = #fileID, line: Int = #line
@@ -108,7 +108,7 @@ extension RDD {
 
     /// Merges each key's values with `f` (associative and commutative), combining on the map side first.
     @inlinable
-    public func reduceByKey<K: Hashable & Codable, V: Codable>(
+    public func reduceByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
@@ -120,7 +120,7 @@ extension RDD {
 
     /// Folds each key's values from `zero` with `f`.
     @inlinable
-    public func foldByKey<K: Hashable & Codable, V: Codable>(
+    public func foldByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ zero: V, numPartitions: Int? = nil, _ f: @escaping @Sendable (V, V) throws -> V,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
@@ -133,7 +133,7 @@ extension RDD {
 
     /// Aggregates each key's values from `zero` with `seqOp` within a partition and `combOp` across partitions.
     @inlinable
-    public func aggregateByKey<K: Hashable & Codable, V: Codable, U: Codable>(
+    public func aggregateByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, U: Codable & SendableMetatype>(
         _ zero: U, numPartitions: Int? = nil, _ seqOp: @escaping @Sendable (U, V) throws -> U,
         _ combOp: @escaping @Sendable (U, U) throws -> U, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, U)> where T == (K, V) {
@@ -146,7 +146,7 @@ extension RDD {
 
     /// Groups each key's values into one array (no map-side combine, as Spark).
     @inlinable
-    public func groupByKey<K: Hashable & Codable, V: Codable>(
+    public func groupByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, [V])> where T == (K, V) {
         let agg = Aggregator<V, [V]>(createCombiner: { [$0] }, mergeValue: { c, v in c.append(v) },
@@ -157,7 +157,7 @@ extension RDD {
 
     /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.
     @inlinable
-    public func partitionBy<K: Hashable & Codable, V: Codable>(
+    public func partitionBy<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
         if let current = self.partitioner, current.isEqual(to: partitioner) { return self }
@@ -167,7 +167,7 @@ extension RDD {
 
     /// A shuffle by key without aggregation, as Spark's ShuffledRDD with no aggregator.
     @inlinable
-    func shuffled<K: Hashable, V>(_ partitioner: any Partitioner, operation: String, callSite site: String,
+    func shuffled<K: Hashable & SendableMetatype, V>(_ partitioner: any Partitioner, operation: String, callSite site: String,
                                   key: ElementCodec<K>, value: ElementCodec<V>) -> RDD<(K, V)> where T == (K, V) {
         let pairs: RDD<(K, V)> = self
         let partition = partitionFunction(partitioner, keyType: K.self)
@@ -184,7 +184,7 @@ extension RDD {
 
     /// Number of records of each key, on the driver.
     @inlinable
-    public func countByKey<K: Hashable & Codable, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: Int]
+    public func countByKey<K: Hashable & Codable & SendableMetatype, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: Int]
     where T == (K, V) {
         let counts = mapValues({ _ in 1 }, file: file, line: line).reduceByKey(+, file: file, line: line)
         return Dictionary(uniqueKeysWithValues: try counts.collect(file: file, line: line))

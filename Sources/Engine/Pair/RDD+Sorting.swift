@@ -6,7 +6,7 @@ extension RDD {
     /// keys into ranges, a shuffle moves each record to its range, and each partition is
     /// sorted, so partition i's keys all precede partition i + 1's (follow, when descending).
     @inlinable
-    public func sortByKey<K: Comparable & Hashable & Codable & Sendable, V: Codable>(
+    public func sortByKey<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V: Codable & SendableMetatype>(
         ascending: Bool = true, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) throws(EngineError) -> RDD<(K, V)> where T == (K, V) {
         let pairs: RDD<(K, V)> = self
@@ -26,10 +26,10 @@ extension RDD {
 
     /// Sorts the records by the key `f` computes.
     @inlinable
-    public func sortBy<K: Comparable & Hashable & Codable & Sendable>(
+    public func sortBy<K: Comparable & Hashable & Codable & Sendable & SendableMetatype>(
         _ f: @escaping @Sendable (T) throws -> K, ascending: Bool = true, numPartitions: Int? = nil,
         file: String = #fileID, line: Int = #line
-    ) throws(EngineError) -> RDD<T> where T: Codable {
+    ) throws(EngineError) -> RDD<T> where T: Codable & SendableMetatype {
         try keyBy(f, file: file, line: line).sortByKey(ascending: ascending, numPartitions: numPartitions,
                                                       file: file, line: line).values(file: file, line: line)
     }

@@ -17,7 +17,7 @@ public protocol KeyPartitioner<Key>: Partitioner {
 
 /// The function that assigns a key to a partition under `partitioner`, built once per shuffle.
 @inlinable
-func partitionFunction<K: Hashable>(_ partitioner: any Partitioner, keyType: K.Type) -> @Sendable (K) -> Int {
+func partitionFunction<K: Hashable & SendableMetatype>(_ partitioner: any Partitioner, keyType: K.Type) -> @Sendable (K) -> Int {
     if let hash = partitioner as? HashPartitioner {
         let n = hash.numPartitions
         return { key in HashPartitioner.partition(of: key, numPartitions: n) }

@@ -145,7 +145,7 @@ extension RDD {
     }
 }
 
-extension RDD where T: Comparable {
+extension RDD where T: Comparable & SendableMetatype {
     /// The `n` largest records, largest first.
     @inlinable
     public func top(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {

@@ -35,7 +35,7 @@ extension RDD {
     }
 }
 
-extension RDD where T: Codable {
+extension RDD where T: Codable & SendableMetatype {
     /// Exactly `numPartitions` partitions of about equal size, through a shuffle.
     @inlinable
     public func repartition(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
@@ -52,13 +52,13 @@ extension RDD where T: Codable {
 extension RDD {
     /// Exactly `numPartitions` partitions of pairs, through a shuffle.
     @inlinable
-    public func repartition<K: Codable, V: Codable>(_ numPartitions: Int, file: String = #fileID,
+    public func repartition<K: Codable & SendableMetatype, V: Codable & SendableMetatype>(_ numPartitions: Int, file: String = #fileID,
                                                     line: Int = #line) -> RDD<(K, V)> where T == (K, V) {
         (self).roundRobin(numPartitions, codec: .pair(K.self, V.self), callSite: makeCallSite(file, line))
     }
 }
 
-extension RDD where T: Hashable & Codable {
+extension RDD where T: Hashable & Codable & SendableMetatype {
     /// The distinct records, through a shuffle.
     @inlinable
     public func distinct(numPartitions: Int? = nil, file: String = #fileID, line: Int = #line) -> RDD<T> {

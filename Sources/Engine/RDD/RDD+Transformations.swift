@@ -61,7 +61,7 @@ extension RDD {
 
     /// Applies `f` to each partition's records as an iterator; `f` returns the new partition's records.
     @inlinable
-    public func mapPartitions<S: Sequence>(preservesPartitioning: Bool = false,
+    public func mapPartitions<S: Sequence & SendableMetatype>(preservesPartitioning: Bool = false,
                                            _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
                                            file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
         mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, { _, it in try f(it) },
@@ -70,7 +70,7 @@ extension RDD {
 
     /// Like ``mapPartitions(preservesPartitioning:_:file:line:)``, also giving `f` the partition index.
     @inlinable
-    public func mapPartitionsWithIndex<S: Sequence>(preservesPartitioning: Bool = false,
+    public func mapPartitionsWithIndex<S: Sequence & SendableMetatype>(preservesPartitioning: Bool = false,
                                                     _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S,
                                                     operation: String = "mapPartitionsWithIndex",
                                                     file: String = #fileID, line: Int = #line) -> RDD<S.Element> {

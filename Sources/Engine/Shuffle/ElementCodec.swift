@@ -22,7 +22,7 @@ public struct ElementCodec<T>: Sendable {
     }
 }
 
-extension ElementCodec where T: Codable {
+extension ElementCodec where T: Codable & SendableMetatype {
     /// The codec of a `Codable` type: a fast path for ``BinaryRecord`` types, else the compact binary coder.
     @inlinable
     public static var codable: ElementCodec<T> {
@@ -34,7 +34,7 @@ extension ElementCodec where T: Codable {
 extension ElementCodec {
     /// The codec of pairs, field after field.
     @inlinable
-    static func pair<A: Codable, B: Codable>(_: A.Type, _: B.Type) -> ElementCodec<(A, B)> where T == (A, B) {
+    static func pair<A: Codable & SendableMetatype, B: Codable & SendableMetatype>(_: A.Type, _: B.Type) -> ElementCodec<(A, B)> where T == (A, B) {
         let a = RecordCodec<A>(), b = RecordCodec<B>()
         return ElementCodec<(A, B)>(write: { v, w in
             try a.write(v.0, to: &w)

@@ -50,7 +50,7 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
 enum ShuffleWriters {
     /// Combines values by key in a hash map, then writes `(K, C)` per reduce partition.
     @inlinable
-    static func combining<K: Hashable, V, C>(
+    static func combining<K: Hashable & SendableMetatype, V, C>(
         aggregator: Aggregator<V, C>, partition: @escaping @Sendable (K) -> Int, numPartitions: Int,
         key: ElementCodec<K>, combiner: ElementCodec<C>
     ) -> @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter] {
