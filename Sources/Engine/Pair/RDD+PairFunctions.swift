@@ -7,13 +7,13 @@ extension RDD {
     public func mapValues<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String = #fileID,
                                    line: Int = #line) -> RDD<(K, U)> where T == (K, V) {
         derive("mapValues", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
-            PartitionStream {
+            PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
                 var out: [(K, U)] = []
                 out.reserveCapacity(chunk.count)
                 for (k, v) in chunk { out.append((k, try f(v))) }
                 return out
-            }
+            }, push: { sink in try input.forEachRecord { kv in try sink((kv.0, try f(kv.1))) } })
         }
     }
 

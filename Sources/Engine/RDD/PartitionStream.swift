@@ -1,14 +1,42 @@
-/// A partition's records as a stream of chunks. Operators work a chunk at a time so
-/// that the per-record loop runs in code specialized for the concrete types, and the
-/// per-chunk overhead (a closure call, an interruption check) is amortized.
+/// A partition's records, pulled a chunk at a time or pushed one at a time.
+///
+/// Pulling (``next()``) hands out arrays of records, so the per-chunk overhead (a closure
+/// call, an interruption check) is amortized. Pushing (``forEachRecord(_:)``) lets narrow
+/// operators (`map`, `flatMap`, `filter`, …) fuse: each record flows from the source's
+/// chunk through every operator into the consumer (a hash map, a counter) with no
+/// intermediate arrays. Both consume the same records: pushing feeds what pulling has
+/// not taken yet.
 ///
 /// Used by one task thread only.
 public struct PartitionStream<T> {
     @usableFromInline let nextChunk: () throws -> [T]?
+    @usableFromInline let pushRest: (((T) throws -> Void) throws -> Void)?
 
     /// A stream whose chunks come from `next`; nil ends the stream. Empty chunks are allowed.
     @inlinable
-    public init(_ next: @escaping () throws -> [T]?) { nextChunk = next }
+    public init(_ next: @escaping () throws -> [T]?) {
+        nextChunk = next
+        pushRest = nil
+    }
+
+    /// A stream that can also push its remaining records to a consumer without building chunks.
+    @inlinable
+    public init(next: @escaping () throws -> [T]?, push: @escaping ((T) throws -> Void) throws -> Void) {
+        nextChunk = next
+        pushRest = push
+    }
+
+    /// Feeds every remaining record to `body`, in order.
+    @inlinable
+    public func forEachRecord(_ body: (T) throws -> Void) throws {
+        if let push = pushRest {
+            try push(body)
+        } else {
+            while let chunk = try nextChunk() {
+                for x in chunk { try body(x) }
+            }
+        }
+    }
 
     /// The next chunk, or nil at the end.
     @inlinable

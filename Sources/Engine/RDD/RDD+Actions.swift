@@ -18,7 +18,7 @@ extension RDD {
     public func count(file: String = #fileID, line: Int = #line) throws(EngineError) -> Int {
         try context.runJob(self, callSite: "count at \(makeCallSite(file, line))") { _, s in
             var n = 0
-            try s.forEachChunk { n += $0.count }
+            try s.forEachRecord { _ in n += 1 }
             return n
         }.reduce(0, +)
     }
@@ -63,7 +63,7 @@ extension RDD {
         guard n > 0 else { return [] }
         let parts = try context.runJob(self, callSite: "takeOrdered at \(makeCallSite(file, line))") { _, s in
             var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
-            try s.forEachChunk { for x in $0 { best.insert(x) } }
+            try s.forEachRecord { x in best.insert(x) }
             return Unchecked(best.items)
         }
         var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
@@ -84,9 +84,7 @@ extension RDD {
                        line: Int = #line) throws(EngineError) -> T {
         let parts = try context.runJob(self, callSite: "reduce at \(makeCallSite(file, line))") { _, s in
             var acc: T?
-            try s.forEachChunk { chunk in
-                for x in chunk { acc = try acc.map { try f($0, x) } ?? x }
-            }
+            try s.forEachRecord { x in acc = try acc.map { try f($0, x) } ?? x }
             return Unchecked(acc)
         }
         var acc: T?
@@ -114,7 +112,7 @@ extension RDD {
         let z = Unchecked(zero)
         let parts = try context.runJob(self, callSite: "aggregate at \(makeCallSite(file, line))") { _, s in
             var acc = z.value
-            try s.forEachChunk { for x in $0 { acc = try seqOp(acc, x) } }
+            try s.forEachRecord { x in acc = try seqOp(acc, x) }
             return Unchecked(acc)
         }
         do {
@@ -129,7 +127,7 @@ extension RDD {
     public func foreach(_ f: @escaping @Sendable (T) throws -> Void, file: String = #fileID,
                         line: Int = #line) throws(EngineError) {
         _ = try context.runJob(self, callSite: "foreach at \(makeCallSite(file, line))") { _, s in
-            try s.forEachChunk { for x in $0 { try f(x) } }
+            try s.forEachRecord { x in try f(x) }
         }
     }
 

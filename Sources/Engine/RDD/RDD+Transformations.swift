@@ -18,13 +18,13 @@ extension RDD {
     @inlinable
     public func map<U>(_ f: @escaping @Sendable (T) throws -> U, file: String = #fileID, line: Int = #line) -> RDD<U> {
         derive("map", callSite: makeCallSite(file, line)) { _, _, input in
-            PartitionStream {
+            PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
                 var out: [U] = []
                 out.reserveCapacity(chunk.count)
                 for x in chunk { out.append(try f(x)) }
                 return out
-            }
+            }, push: { sink in try input.forEachRecord { x in try sink(try f(x)) } })
         }
     }
 
@@ -34,7 +34,7 @@ extension RDD {
                                      line: Int = #line) -> RDD<S.Element> {
         derive("flatMap", callSite: makeCallSite(file, line)) { _, _, input in
             var expected = 0  // the last chunk's fan-out, so appends rarely reallocate
-            return PartitionStream {
+            return PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
                 var out: [S.Element] = []
                 out.reserveCapacity(Swift.max(chunk.count, expected + expected / 8))
@@ -43,7 +43,7 @@ extension RDD {
                 }
                 expected = out.count
                 return out
-            }
+            }, push: { sink in try input.forEachRecord { x in for y in try f(x) { try sink(y) } } })
         }
     }
 
@@ -52,10 +52,10 @@ extension RDD {
     public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool, file: String = #fileID,
                        line: Int = #line) -> RDD<T> {
         derive("filter", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
-            PartitionStream {
+            PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
                 return try chunk.filter(predicate)
-            }
+            }, push: { sink in try input.forEachRecord { x in if try predicate(x) { try sink(x) } } })
         }
     }
 
@@ -113,13 +113,13 @@ extension RDD {
     public func keyBy<K>(_ f: @escaping @Sendable (T) throws -> K, file: String = #fileID,
                          line: Int = #line) -> RDD<(K, T)> {
         derive("keyBy", callSite: makeCallSite(file, line)) { _, _, input in
-            PartitionStream {
+            PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
                 var out: [(K, T)] = []
                 out.reserveCapacity(chunk.count)
                 for x in chunk { out.append((try f(x), x)) }
                 return out
-            }
+            }, push: { sink in try input.forEachRecord { x in try sink((try f(x), x)) } })
         }
     }
 

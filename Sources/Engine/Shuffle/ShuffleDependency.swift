@@ -57,10 +57,9 @@ enum ShuffleWriters {
         { input, ctx in
             let map = CombineMap<K, C>()
             var records: Int64 = 0
-            while let chunk = try input.next() {
-                try ctx.checkInterrupted()
-                records += Int64(chunk.count)
-                try aggregator.combineValues(chunk, into: map)
+            try input.forEachRecord { kv in
+                records += 1
+                try map.upsert(kv.0, kv.1, create: aggregator.createCombiner, merge: aggregator.mergeValue)
             }
             var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
             try map.forEach { k, c in
@@ -85,14 +84,11 @@ enum ShuffleWriters {
         { input, ctx in
             var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
             var records: Int64 = 0
-            while let chunk = try input.next() {
-                try ctx.checkInterrupted()
-                records += Int64(chunk.count)
-                for (k, v) in chunk {
-                    let p = partition(k)
-                    try key.write(k, &buffers[p])
-                    try value.write(v, &buffers[p])
-                }
+            try input.forEachRecord { kv in
+                records += 1
+                let p = partition(kv.0)
+                try key.write(kv.0, &buffers[p])
+                try value.write(kv.1, &buffers[p])
             }
             ctx.updateMetrics {
                 $0.recordsRead += records
