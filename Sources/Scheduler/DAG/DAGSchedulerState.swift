@@ -298,15 +298,19 @@ public struct DAGSchedulerState: Sendable {
                 log(.info, "Ignoring fetch failure from task \(c.taskId) of an earlier attempt of \(stage.name)")
                 return
             }
-            log(.info, "Marking \(stage.name) as failed due to a fetch failure from shuffle \(shuffleId): \(message)")
-            markStageAsFinished(stage.id, failure: "fetch failure")
-            out.append(.cancelTasks(stageId: stage.id, reason: "fetch failure"))
-            stage.failedAttempts += 1
-            stages[c.stageId] = stage
-            if stage.failedAttempts >= maxStageAttempts {
-                abortStage(stage, reason: "\(stage.name) has failed the maximum allowable number of times: "
-                           + "\(maxStageAttempts). Most recent failure reason: \(message)")
-                return
+            // Several tasks of one attempt may fail to fetch (an executor died under all of them):
+            // the first marks the attempt failed and counts it; later ones only lose more outputs.
+            if running.contains(stage.id) {
+                log(.info, "Marking \(stage.name) as failed due to a fetch failure from shuffle \(shuffleId): \(message)")
+                markStageAsFinished(stage.id, failure: "fetch failure")
+                out.append(.cancelTasks(stageId: stage.id, reason: "fetch failure"))
+                stage.failedAttempts += 1
+                stages[c.stageId] = stage
+                if stage.failedAttempts >= maxStageAttempts {
+                    abortStage(stage, reason: "\(stage.name) has failed the maximum allowable number of times: "
+                               + "\(maxStageAttempts). Most recent failure reason: \(message)")
+                    return
+                }
             }
             if var outs = shuffleOutputs[shuffleId] {
                 if let m = mapIndex, m < outs.count { outs[m] = nil } else { outs = outs.map { _ in nil } }
