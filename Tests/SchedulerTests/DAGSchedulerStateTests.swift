@@ -380,6 +380,33 @@ import Testing
         #expect(h.finishAll(next).succeeded.count == 1)
     }
 
+    /// A fetch failure of the failed attempt that arrives after the stage was resubmitted (it
+    /// waits for its parent again) loses one more output; the map stage recomputes it too.
+    @Test func lateFetchFailureWhileTheStageWaitsForItsParent() throws {
+        let a = FakeNode(0, partitions: 2)
+        let reduced = FakeNode(1, partitions: 2, [.shuffle(shuffle(0, a, reducers: 2))])
+        var h = Harness()
+        let maps = try #require(h.submitJob(0, reduced).submitted.only)
+        let results0 = try #require(h.finishAll(maps).submitted.only)
+        h.finish(results0, partition: 0, .fetchFailed(shuffleId: 0, mapIndex: 0, reduceId: 0, message: "lost 0"))
+        let remap = try #require(h.send(.resubmitFailedStages).submitted.only)
+        #expect(remap.partitions == [0])
+        #expect(h.state.waiting == [results0.stageId])
+
+        let late = h.finish(results0, partition: 1,
+                            .fetchFailed(shuffleId: 0, mapIndex: 1, reduceId: 1, message: "lost 1"))
+        #expect(late.failedJobs.isEmpty)
+        #expect(h.state.shuffleOutputs[0]?.map { $0 != nil } == [false, false])
+        #expect(h.state.waiting == [results0.stageId])
+
+        // The running map attempt ends without map 1's output: the map stage runs again for it.
+        let again = try #require(h.finishAll(remap).submitted.only)
+        #expect(again.stageId == maps.stageId && again.partitions == [1])
+        let results1 = try #require(h.finishAll(again).submitted.only)
+        #expect(results1.partitions == [0, 1])
+        #expect(h.finishAll(results1).succeeded.count == 1)
+    }
+
     /// After `maxStageAttempts` fetch-failed attempts the job fails.
     @Test func tooManyFetchFailuresFailTheJob() throws {
         let a = FakeNode(0, partitions: 2)
