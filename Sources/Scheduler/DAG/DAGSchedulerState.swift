@@ -317,10 +317,14 @@ public struct DAGSchedulerState: Sendable {
                 shuffleOutputs[shuffleId] = outs
             }
             out.append(.unregisterMapOutput(shuffleId: shuffleId, mapIndex: mapIndex))
+            // A stage already waiting or running (resubmitted meanwhile) is not marked failed:
+            // a stage is in one set only, and the running map stage recomputes lost outputs itself.
             let noneFailedBefore = failed.isEmpty
-            failed.insert(stage.id)
-            if let mapStage = shuffleIdToStage[shuffleId] { failed.insert(mapStage) }
-            if noneFailedBefore { out.append(.scheduleResubmit(afterSeconds: resubmitDelay)) }
+            for s in [stage.id, shuffleIdToStage[shuffleId]].compactMap({ $0 })
+                where !waiting.contains(s) && !running.contains(s) {
+                failed.insert(s)
+            }
+            if noneFailedBefore && !failed.isEmpty { out.append(.scheduleResubmit(afterSeconds: resubmitDelay)) }
         case .exception(let message), .killed(let message):
             // Retries are the TaskSetManager's business; these reach here only from tests.
             log(.debug, "task \(c.taskId) of \(stage.name) ended: \(message)")
