@@ -340,6 +340,32 @@ import Testing
         #expect(end.succeeded.only?.jobId == 0)
     }
 
+    /// A map stage that reads a shuffle can fail to fetch too: its outputs written before the
+    /// failure are kept, so its next attempt runs only the partitions still missing.
+    @Test func fetchFailureInAnIntermediateMapStage() throws {
+        let a = FakeNode(0, partitions: 3)
+        let b = FakeNode(1, partitions: 3, [.shuffle(shuffle(0, a, reducers: 3))])
+        let c = FakeNode(2, partitions: 1, [.shuffle(shuffle(1, b, reducers: 1))])
+        var h = Harness()
+        let m0 = try #require(h.submitJob(0, c).submitted.only)
+        let m1 = try #require(h.finishAll(m0).submitted.only)
+        #expect(m1.partitions == [0, 1, 2])
+        h.finish(m1, partition: 0)
+        let out = h.finish(m1, partition: 1, .fetchFailed(shuffleId: 0, mapIndex: 2, reduceId: 1, message: "lost"))
+        #expect(out.resubmitDelays.count == 1)
+        #expect(h.state.failed == [m0.stageId, m1.stageId])
+        h.finish(m1, partition: 2)  // a task of the failed attempt still finishes; its output is kept
+        #expect(h.state.shuffleOutputs[1]?.map { $0 != nil } == [true, false, true])
+
+        let again = try #require(h.send(.resubmitFailedStages).submitted.only)
+        #expect(again.stageId == m0.stageId && again.partitions == [2])
+        let m1Again = try #require(h.finishAll(again).submitted.only)
+        #expect(m1Again.stageId == m1.stageId && m1Again.stageAttempt == 1)
+        #expect(m1Again.partitions == [1])
+        let result = try #require(h.finishAll(m1Again).submitted.only)
+        #expect(h.finishAll(result).succeeded.only?.stagesRun.count == 3)
+    }
+
     /// A fetch failure reported by a task of an attempt that was already resubmitted is ignored.
     @Test func fetchFailureFromAnOlderAttemptIsIgnored() throws {
         let a = FakeNode(0, partitions: 1)
