@@ -66,4 +66,57 @@ private final class Concurrency: Sendable {
         #expect(f.taskScheduler.activeTaskSets == 0)
         #expect(f.blockManager.memoryUsed == 0)
     }
+
+    /// Cancelling a job interrupts its running tasks (and those still queued); the
+    /// executor's threads and the backend's cores are free for the next job.
+    @Test func cancelInterruptsRunningTasksOnTheExecutor() throws {
+        let started = Locked(0)
+        let stoppedByKill = Locked(0)
+        let codec = FakeCodec { task, binary, context in
+            if String(decoding: binary, as: UTF8.self) == "result rdd 7" {
+                started.mutate { $0 += 1 }
+                let deadline = Date().addingTimeInterval(5)
+                while Date() < deadline {
+                    do {
+                        try context.checkInterrupted()
+                    } catch {
+                        stoppedByKill.mutate { $0 += 1 }
+                        throw error
+                    }
+                    usleep(500)
+                }
+                throw CodecError(description: "never interrupted")
+            }
+            return .value(TaskResultValue("quick \(task.partition)"))
+        }
+        let f = try ShellFixture(codec: codec) { blockManager, broadcastManager, tracker in
+            LocalSchedulerBackend(cores: 2) { status in
+                Executor(executorId: "driver", cores: 2,
+                         env: TaskEnvironment(executorId: "driver", blockManager: blockManager,
+                                              broadcastManager: broadcastManager, mapOutputTracker: tracker,
+                                              shuffleCompress: false),
+                         codec: codec, statusSink: status)
+            }
+        }
+        defer { f.shutDown() }
+        let slow = f.dag.submitJob(rdd: FakeNode(7, partitions: 3), function: FakeFunction(), partitions: [0, 1, 2],
+                                   callSite: "Local.swift:2", resultHandler: { _, _ in })
+        guard waitUntil("both cores busy", { started.value == 2 }) else { return }
+        slow.cancel(reason: "too slow")
+        guard case .failure(let error)? = outcome(of: slow) else {
+            Issue.record("the cancelled job fails")
+            return
+        }
+        #expect(error.cancelled && error.reason.contains("too slow"))
+        guard waitUntil("the tasks to stop", { stoppedByKill.value == 2 }) else { return }
+        #expect(started.value == 2, "the third task was never launched")
+
+        let quick = f.dag.submitJob(rdd: FakeNode(8, partitions: 2), function: FakeFunction(), partitions: [0, 1],
+                                    callSite: "Local.swift:3", resultHandler: { _, _ in })
+        guard case .success(let summary)? = outcome(of: quick) else {
+            Issue.record("the next job runs on the freed cores")
+            return
+        }
+        #expect(summary.tasksRun == 2)
+    }
 }
