@@ -144,4 +144,22 @@ private let ok = TaskEndReason.success(.value(TaskResultValue(1)))
         let o3 = m.resourceOffer(taskId: 3)
         #expect(o3 == nil, "a zombie never relaunches the killed task")
     }
+
+    /// A set that already gave up launching (here after a fetch failure; the stage will be
+    /// resubmitted) does not abort the job because one of its last tasks threw, as Spark
+    /// counts failures only while the set is not a zombie.
+    @Test func failureInAZombieSetDoesNotAbort() throws {
+        var m = manager([0, 1], maxFailures: 1)
+        let o0 = m.resourceOffer(taskId: 0), o1 = m.resourceOffer(taskId: 1)
+        let first = try #require(o0)
+        let second = try #require(o1)
+        _ = m.handleTaskEnd(taskId: first.taskId,
+                            reason: .fetchFailed(shuffleId: 0, mapIndex: 0, reduceId: 0, message: "gone"),
+                            metrics: TaskMetrics(), executorId: "e")
+        #expect(m.isZombie)
+        let verdict = m.handleTaskEnd(taskId: second.taskId, reason: .exception("connection refused"),
+                                      metrics: TaskMetrics(), executorId: "e")
+        if case .abort(let reason) = verdict { Issue.record("a zombie set aborted the job: \(reason)") }
+        #expect(m.isFinished)
+    }
 }
