@@ -298,25 +298,33 @@ public struct DAGSchedulerState: Sendable {
                 log(.info, "Ignoring fetch failure from task \(c.taskId) of an earlier attempt of \(stage.name)")
                 return
             }
-            log(.info, "Marking \(stage.name) as failed due to a fetch failure from shuffle \(shuffleId): \(message)")
-            markStageAsFinished(stage.id, failure: "fetch failure")
-            out.append(.cancelTasks(stageId: stage.id, reason: "fetch failure"))
-            stage.failedAttempts += 1
-            stages[c.stageId] = stage
-            if stage.failedAttempts >= maxStageAttempts {
-                abortStage(stage, reason: "\(stage.name) has failed the maximum allowable number of times: "
-                           + "\(maxStageAttempts). Most recent failure reason: \(message)")
-                return
+            // Several tasks of one attempt may fail to fetch (an executor died under all of them):
+            // the first marks the attempt failed and counts it; later ones only lose more outputs.
+            if running.contains(stage.id) {
+                log(.info, "Marking \(stage.name) as failed due to a fetch failure from shuffle \(shuffleId): \(message)")
+                markStageAsFinished(stage.id, failure: "fetch failure")
+                out.append(.cancelTasks(stageId: stage.id, reason: "fetch failure"))
+                stage.failedAttempts += 1
+                stages[c.stageId] = stage
+                if stage.failedAttempts >= maxStageAttempts {
+                    abortStage(stage, reason: "\(stage.name) has failed the maximum allowable number of times: "
+                               + "\(maxStageAttempts). Most recent failure reason: \(message)")
+                    return
+                }
             }
             if var outs = shuffleOutputs[shuffleId] {
                 if let m = mapIndex, m >= 0, m < outs.count { outs[m] = nil } else { outs = outs.map { _ in nil } }
                 shuffleOutputs[shuffleId] = outs
             }
             out.append(.unregisterMapOutput(shuffleId: shuffleId, mapIndex: (mapIndex ?? -1) >= 0 ? mapIndex : nil))
+            // A stage already waiting or running (resubmitted meanwhile) is not marked failed:
+            // a stage is in one set only, and the running map stage recomputes lost outputs itself.
             let noneFailedBefore = failed.isEmpty
-            failed.insert(stage.id)
-            if let mapStage = shuffleIdToStage[shuffleId] { failed.insert(mapStage) }
-            if noneFailedBefore { out.append(.scheduleResubmit(afterSeconds: resubmitDelay)) }
+            for s in [stage.id, shuffleIdToStage[shuffleId]].compactMap({ $0 })
+                where !waiting.contains(s) && !running.contains(s) {
+                failed.insert(s)
+            }
+            if noneFailedBefore && !failed.isEmpty { out.append(.scheduleResubmit(afterSeconds: resubmitDelay)) }
         case .exception(let message), .killed(let message):
             // Retries are the TaskSetManager's business; these reach here only from tests.
             log(.debug, "task \(c.taskId) of \(stage.name) ended: \(message)")

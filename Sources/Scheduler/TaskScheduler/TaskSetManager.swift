@@ -81,14 +81,17 @@ public struct TaskSetManager: Sendable {
             if !isZombie && !successful[index] { pending.append(index) }
             return .retry("Lost \(name) (executor \(executorId)): killed (\(why))")
         case .exception(let message):
-            failures[index] += 1
             let lost = "Lost \(name) (executor \(executorId)): \(message)"
+            // A zombie set launches nothing more (superseded, or its stage failed on a fetch
+            // failure and will be resubmitted): its failures do not count, as in Spark.
+            if isZombie { return .retry(lost) }
+            failures[index] += 1
             if failures[index] >= maxFailures {
                 isZombie = true
                 return .abort("Task \(t.partition) in stage \(taskSet.id) failed \(failures[index]) times, "
                               + "most recent failure: \(lost)")
             }
-            if !isZombie { pending.append(index) }
+            pending.append(index)
             return .retry(lost)
         }
     }
