@@ -243,6 +243,8 @@ public struct DAGSchedulerState: Sendable {
                 log(.info, "\(stage.name) failed in \(fmt(took)) s due to \(failure)")
             } else {
                 log(.info, "\(stage.name) finished in \(fmt(took)) s")
+                // As Spark's clearFailures: the limit is on consecutive failed attempts.
+                stages[stageId]?.failedAttempts = 0
             }
         }
         out.append(.stageEnded(stageId: stageId))
@@ -254,14 +256,12 @@ public struct DAGSchedulerState: Sendable {
         guard var stage = stages[c.stageId] else { return }  // stage of a cancelled or finished job
         switch c.reason {
         case .success(let outcome):
-            for j in stage.jobIds where jobs[j] != nil {
-                jobs[j]!.metrics.add(c.metrics)
-                jobs[j]!.tasksRun += 1
-            }
             switch (stage.kind, outcome) {
             case (.result(let jobId), .value(let value)):
                 guard case .result(let outputIndex) = c.kind, var job = jobs[jobId],
                       outputIndex < job.finished.count, !job.finished[outputIndex] else { return }
+                countTask(c, of: stage)
+                job = jobs[jobId]!
                 job.finished[outputIndex] = true
                 job.numFinished += 1
                 jobs[jobId] = job
@@ -273,6 +273,7 @@ public struct DAGSchedulerState: Sendable {
                     finishJob(job)
                 }
             case (.shuffleMap(let dep), .mapStatus(let status)):
+                if stage.pendingPartitions.contains(c.partition) { countTask(c, of: stage) }
                 stage.pendingPartitions.remove(c.partition)
                 stages[c.stageId] = stage
                 if var outs = shuffleOutputs[dep.shuffleId], status.mapIndex < outs.count {
@@ -328,6 +329,14 @@ public struct DAGSchedulerState: Sendable {
         case .exception(let message), .killed(let message):
             // Retries are the TaskSetManager's business; these reach here only from tests.
             log(.debug, "task \(c.taskId) of \(stage.name) ended: \(message)")
+        }
+    }
+
+    /// Adds an accepted task's metrics to every active job that needs its stage (once per task).
+    private mutating func countTask(_ c: TaskCompletion, of stage: Stage) {
+        for j in stage.jobIds where jobs[j] != nil {
+            jobs[j]!.metrics.add(c.metrics)
+            jobs[j]!.tasksRun += 1
         }
     }
 

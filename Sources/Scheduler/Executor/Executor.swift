@@ -13,6 +13,8 @@ public final class Executor: Sendable {
     private let queue = BlockingQueue<TaskDescription>()
     private let runningTasks = Mutex<[Int64: TaskContext]>([:])
     private let killedBeforeStart = Mutex<[Int64: String]>([:])
+    /// Tasks launched and not yet started by a thread.
+    private let queued = Mutex<Set<Int64>>([])
     private let statusSink: @Sendable (Int64, TaskEndReason, TaskMetrics) -> Void
     private let logger: Logger
     private let live = Mutex(0)
@@ -37,12 +39,24 @@ public final class Executor: Sendable {
     }
 
     /// Queues a task for the next free thread.
-    public func launchTask(_ task: TaskDescription) { queue.put(task) }
+    public func launchTask(_ task: TaskDescription) {
+        queued.withLock { _ = $0.insert(task.taskId) }
+        queue.put(task)
+    }
 
     /// Asks a task to stop; it ends at its next interruption check with a `killed` status.
     public func killTask(_ taskId: Int64, reason: String) {
-        let ctx = runningTasks.withLock { $0[taskId] }
-        if let ctx { ctx.markInterrupted(reason) } else { killedBeforeStart.withLock { $0[taskId] = reason } }
+        if let ctx = runningTasks.withLock({ $0[taskId] }) {
+            ctx.markInterrupted(reason)
+        } else if queued.withLock({ $0.contains(taskId) }) {
+            killedBeforeStart.withLock { $0[taskId] = reason }
+            // The thread may have taken it meanwhile: it registers as running before it
+            // looks for an early kill, so one of the two sees the other.
+            if let ctx = runningTasks.withLock({ $0[taskId] }) {
+                ctx.markInterrupted(reason)
+                killedBeforeStart.withLock { _ = $0.removeValue(forKey: taskId) }
+            }
+        }  // else it has finished: nothing to kill
     }
 
     /// Stops the threads after the tasks already queued.
@@ -54,11 +68,14 @@ public final class Executor: Sendable {
     private func run(_ task: TaskDescription) {
         let ctx = TaskContext(stageId: task.stageId, stageAttemptNumber: task.stageAttempt, partitionId: task.partition,
                               attemptNumber: task.attemptNumber, taskAttemptId: task.taskId, env: env)
+        // Registered as running before leaving the queued set, so a kill always finds it.
+        runningTasks.withLock { $0[task.taskId] = ctx }
+        queued.withLock { _ = $0.remove(task.taskId) }
         if let reason = killedBeforeStart.withLock({ $0.removeValue(forKey: task.taskId) }) {
+            runningTasks.withLock { _ = $0.removeValue(forKey: task.taskId) }
             statusSink(task.taskId, .killed(reason), TaskMetrics())
             return
         }
-        runningTasks.withLock { $0[task.taskId] = ctx }
         logger.debug("Running \(task.name)")
         let start = DispatchTime.now().uptimeNanoseconds
         var reason: TaskEndReason
