@@ -1,48 +1,46 @@
-/// An open-addressing hash map from keys to combiners, built for aggregation: linear
-/// probing over a power-of-two table of slots kept at most 5/8 full; a slot holds the
-/// key's hash (0 marks an empty slot), the key and the combiner side by side, so a probe
-/// touches one cache line; hashes come from ``FastHash``. Combiners are updated in place.
+/// A hash map from keys to combiners, built for aggregation.
+///
+/// Layout, as a compact dictionary: a dense array of entries (hash, key, combiner) in
+/// insertion order, and an open-addressing index of 32-bit entry numbers (0 marks an
+/// empty slot) with linear probing, kept at most half full. The index is small enough to
+/// stay in cache, and the keys that occur most are met first, so their entries sit
+/// together at the front. Hashes come from ``FastHash``; combiners are updated in place.
 ///
 /// The mutable state lives behind one pointer owned by the map, so the per-record path has
 /// no dynamic exclusivity checks (a map belongs to one task thread).
 ///
-/// Invariant: `count` slots have a non-zero tag, and exactly those have key and value initialized.
+/// Invariant: entries `0..<count` are initialized; the index holds each of `1...count` once.
 @usableFromInline
 final class CombineMap<K: Hashable, C> {
     @usableFromInline
-    struct Slot {
-        @usableFromInline var tag: UInt64
+    struct Entry {
+        @usableFromInline var hash: UInt64
         @usableFromInline var key: K
         @usableFromInline var value: C
+
+        @inlinable init(hash: UInt64, key: K, value: C) {
+            self.hash = hash
+            self.key = key
+            self.value = value
+        }
     }
 
     @usableFromInline
     struct Table {
-        @usableFromInline var slots: UnsafeMutableRawPointer
-        @usableFromInline var capacity: Int
+        @usableFromInline var index: UnsafeMutablePointer<UInt32>
+        @usableFromInline var indexCapacity: Int
+        @usableFromInline var entries: UnsafeMutablePointer<Entry>
+        @usableFromInline var entryCapacity: Int
         @usableFromInline var count: Int
 
         @inlinable
-        init(capacity: Int) {
-            self.capacity = capacity
-            count = 0
-            slots = .allocate(byteCount: capacity * MemoryLayout<Slot>.stride, alignment: MemoryLayout<Slot>.alignment)
-            for i in 0..<capacity { tag(i).initialize(to: 0) }
-        }
-
-        @inlinable func tag(_ i: Int) -> UnsafeMutablePointer<UInt64> {
-            (slots + i * MemoryLayout<Slot>.stride + MemoryLayout<Slot>.offset(of: \Slot.tag)!)
-                .assumingMemoryBound(to: UInt64.self)
-        }
-
-        @inlinable func key(_ i: Int) -> UnsafeMutablePointer<K> {
-            (slots + i * MemoryLayout<Slot>.stride + MemoryLayout<Slot>.offset(of: \Slot.key)!)
-                .assumingMemoryBound(to: K.self)
-        }
-
-        @inlinable func value(_ i: Int) -> UnsafeMutablePointer<C> {
-            (slots + i * MemoryLayout<Slot>.stride + MemoryLayout<Slot>.offset(of: \Slot.value)!)
-                .assumingMemoryBound(to: C.self)
+        init(index: UnsafeMutablePointer<UInt32>, indexCapacity: Int, entries: UnsafeMutablePointer<Entry>,
+             entryCapacity: Int, count: Int) {
+            self.index = index
+            self.indexCapacity = indexCapacity
+            self.entries = entries
+            self.entryCapacity = entryCapacity
+            self.count = count
         }
     }
 
@@ -52,18 +50,19 @@ final class CombineMap<K: Hashable, C> {
     init(capacity initial: Int = 1024) {
         var c = 16
         while c < initial * 2 { c <<= 1 }
+        let index = UnsafeMutablePointer<UInt32>.allocate(capacity: c)
+        index.initialize(repeating: 0, count: c)
         table = .allocate(capacity: 1)
-        table.initialize(to: Table(capacity: c))
+        table.initialize(to: Table(index: index, indexCapacity: c, entries: .allocate(capacity: c / 2),
+                                   entryCapacity: c / 2, count: 0))
     }
 
     @inlinable
     deinit {
         let t = table.pointee
-        for i in 0..<t.capacity where t.tag(i).pointee != 0 {
-            t.key(i).deinitialize(count: 1)
-            t.value(i).deinitialize(count: 1)
-        }
-        t.slots.deallocate()
+        t.entries.deinitialize(count: t.count)
+        t.entries.deallocate()
+        t.index.deallocate()
         table.deinitialize(count: 1)
         table.deallocate()
     }
@@ -71,28 +70,27 @@ final class CombineMap<K: Hashable, C> {
     /// Number of keys.
     @inlinable var count: Int { table.pointee.count }
 
-    @inlinable
-    static func tag(_ h: UInt64) -> UInt64 { h | (1 << 63) }
-
     /// Merges `value` into the combiner of `key`, or creates it.
     @inlinable
     func upsert<V>(_ key: K, _ value: V, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
-        let h = Self.tag(FastHash.hash(key))
+        let h = FastHash.hash(key)
         let t = table.pointee
-        let mask = t.capacity - 1
+        let mask = t.indexCapacity - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let slot = t.tag(i).pointee
-            if slot == 0 {
-                t.value(i).initialize(to: try create(value))
-                t.key(i).initialize(to: key)
-                t.tag(i).pointee = h
-                table.pointee.count += 1
-                if table.pointee.count * 8 > table.pointee.capacity * 5 { grow() }
+            let e = t.index[i]
+            if e == 0 {
+                if t.count == t.entryCapacity { growEntries() }
+                let n = table.pointee.count
+                (table.pointee.entries + n).initialize(to: Entry(hash: h, key: key, value: try create(value)))
+                t.index[i] = UInt32(truncatingIfNeeded: n + 1)
+                table.pointee.count = n + 1
+                if (n + 1) * 2 > t.indexCapacity { growIndex() }
                 return
             }
-            if slot == h && t.key(i).pointee == key {
-                try merge(&t.value(i).pointee, value)
+            let entry = t.entries + Int(e - 1)
+            if entry.pointee.hash == h && entry.pointee.key == key {
+                try merge(&entry.pointee.value, value)
                 return
             }
             i = (i + 1) & mask
@@ -100,43 +98,55 @@ final class CombineMap<K: Hashable, C> {
     }
 
     @inlinable
-    func grow() {
-        let old = table.pointee
-        var new = Table(capacity: old.capacity * 2)
-        new.count = old.count
-        let mask = new.capacity - 1
-        for j in 0..<old.capacity where old.tag(j).pointee != 0 {
-            let h = old.tag(j).pointee
-            var i = Int(truncatingIfNeeded: h) & mask
-            while new.tag(i).pointee != 0 { i = (i + 1) & mask }
-            new.tag(i).pointee = h
-            new.key(i).moveInitialize(from: old.key(j), count: 1)
-            new.value(i).moveInitialize(from: old.value(j), count: 1)
-        }
-        old.slots.deallocate()
-        table.pointee = new
+    func growEntries() {
+        let t = table.pointee
+        precondition(t.entryCapacity < Int(UInt32.max) / 2, "CombineMap: more than 2^31 keys in one task")
+        let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: t.entryCapacity * 2)
+        bigger.moveInitialize(from: t.entries, count: t.count)
+        t.entries.deallocate()
+        table.pointee.entries = bigger
+        table.pointee.entryCapacity = t.entryCapacity * 2
     }
 
-    /// Calls `body` with every entry.
+    @inlinable
+    func growIndex() {
+        let t = table.pointee
+        let capacity = t.indexCapacity * 2
+        let index = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        index.initialize(repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for n in 0..<t.count {
+            var i = Int(truncatingIfNeeded: t.entries[n].hash) & mask
+            while index[i] != 0 { i = (i + 1) & mask }
+            index[i] = UInt32(truncatingIfNeeded: n + 1)
+        }
+        t.index.deallocate()
+        table.pointee.index = index
+        table.pointee.indexCapacity = capacity
+    }
+
+    /// Calls `body` with every entry, in insertion order.
     @inlinable
     func forEach(_ body: (K, C) throws -> Void) rethrows {
         let t = table.pointee
-        for i in 0..<t.capacity where t.tag(i).pointee != 0 { try body(t.key(i).pointee, t.value(i).pointee) }
+        for n in 0..<t.count { try body(t.entries[n].key, t.entries[n].value) }
     }
 
     /// The entries as a stream of chunks (the map is kept alive by the stream).
     @inlinable
     func stream() -> PartitionStream<(K, C)> {
-        var i = 0
+        var n = 0
         return PartitionStream { [self] in
             let t = table.pointee
+            guard n < t.count else { return nil }
+            let end = Swift.min(n + 4096, t.count)
             var out: [(K, C)] = []
-            out.reserveCapacity(Swift.min(4096, t.count))
-            while out.count < 4096 && i < t.capacity {
-                if t.tag(i).pointee != 0 { out.append((t.key(i).pointee, t.value(i).pointee)) }
-                i += 1
+            out.reserveCapacity(end - n)
+            while n < end {
+                out.append((t.entries[n].key, t.entries[n].value))
+                n += 1
             }
-            return out.isEmpty ? nil : out
+            return out
         }
     }
 }

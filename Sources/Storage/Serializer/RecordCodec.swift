@@ -15,6 +15,12 @@ public struct RecordCodec<T: Codable>: Sendable {
     /// Appends `value` to `writer`.
     @inlinable
     public func write(_ value: T, to writer: inout ByteWriter) throws(StorageError) {
+        // Common record types first: in code specialized for T these tests fold away.
+        if T.self == ByteString.self { (value as! ByteString).write(to: &writer); return }
+        if T.self == Int.self { (value as! Int).write(to: &writer); return }
+        if T.self == String.self { (value as! String).write(to: &writer); return }
+        if T.self == Double.self { (value as! Double).write(to: &writer); return }
+        if T.self == Int64.self { (value as! Int64).write(to: &writer); return }
         if usesBinaryRecord, let record = value as? any BinaryRecord {
             record.write(to: &writer)
         } else {
@@ -25,6 +31,11 @@ public struct RecordCodec<T: Codable>: Sendable {
     /// Reads one value from `reader`, advancing it.
     @inlinable
     public func read(from reader: inout ByteReader) throws(StorageError) -> T {
+        if T.self == ByteString.self { return try ByteString.read(from: &reader) as! T }
+        if T.self == Int.self { return try Int.read(from: &reader) as! T }
+        if T.self == String.self { return try String.read(from: &reader) as! T }
+        if T.self == Double.self { return try Double.read(from: &reader) as! T }
+        if T.self == Int64.self { return try Int64.read(from: &reader) as! T }
         if usesBinaryRecord, let type = T.self as? any BinaryRecord.Type {
             return try Self.open(type, &reader)
         }
