@@ -91,8 +91,10 @@ struct ActionTests {
             let (sum, count) = try rdd.aggregate((0, 0), { ($0.0 + $1, $0.1 + 1) }, { ($0.0 + $1.0, $0.1 + $1.1) })
             #expect(sum == data.reduce(0, +))
             #expect(count == data.count)
-            let strings = try rdd.aggregate([String](), { $0 + ["\($1)"] }, { $0 + $1 })
-            #expect(strings == data.map { "\($0)" }, "partition results combine in partition order")
+            if data.count <= 1000 {  // the array-appending seqOp is quadratic
+                let strings = try rdd.aggregate([String](), { $0 + ["\($1)"] }, { $0 + $1 })
+                #expect(strings == data.map { "\($0)" }, "partition results combine in partition order")
+            }
         }
     }
 
