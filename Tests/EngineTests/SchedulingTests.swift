@@ -116,3 +116,87 @@ struct SchedulingTests {
         }
     }
 }
+
+/// Lost shuffle files, concurrent jobs, chains of shuffles, and the local directories.
+@Suite("Recovery and resources")
+struct RecoveryTests {
+    @Test("lost shuffle files are a fetch failure: the map stage runs again and the result is exact")
+    func lostShuffleOutput() throws {
+        let local = try makeTempDir()
+        defer { try? FileManager.default.removeItem(at: local) }
+        let data = randomPairs(20_000, keys: 300, seed: 74)
+        let want = Dictionary(data, uniquingKeysWith: +)
+        try withContext("local[2]", conf: ["engine.local.dir": local.path]) { ctx throws in
+            let mapCalls = Counters()
+            let sums = ctx.parallelize(data, numSlices: 4).map { p -> (Int, Int) in
+                mapCalls.add(0)
+                return p
+            }.reduceByKey(numPartitions: 3, +)
+            #expect(Dictionary(try sums.collect(), uniquingKeysWith: +) == want)
+            let shuffleFiles = allPaths(under: local.path).filter { $0.hasSuffix(".data") }
+            #expect(!shuffleFiles.isEmpty, "shuffle output lives under engine.local.dir")
+            for f in shuffleFiles { try FileManager.default.removeItem(atPath: local.path + "/" + f) }
+
+            #expect(Dictionary(try sums.collect(), uniquingKeysWith: +) == want)
+            #expect(mapCalls[0] == 2 * data.count, "the map side was computed again")
+        }
+    }
+
+    @Test("stop removes the context's directories under engine.local.dir")
+    func stopCleansLocalDirs() throws {
+        let local = try makeTempDir()
+        defer { try? FileManager.default.removeItem(at: local) }
+        try withContext(conf: ["engine.local.dir": local.path]) { ctx throws in
+            _ = try ctx.parallelize(randomPairs(5000, seed: 75), numSlices: 4).groupByKey(numPartitions: 3).count()
+            #expect(!allPaths(under: local.path).isEmpty)
+        }
+        #expect(allPaths(under: local.path).isEmpty, "\(allPaths(under: local.path))")
+    }
+
+    @Test("jobs submitted from several threads at once on one context")
+    func concurrentJobs() async throws {
+        var conf = EngineConf(loadEnvironment: false)
+        conf.set("engine.log.level", "warning")
+        let ctx = try EngineContext(master: "local[4]", appName: "concurrent", conf: conf)
+        defer { ctx.stop() }
+        let shared = ctx.parallelize(randomPairs(30_000, keys: 200, seed: 76), numSlices: 6).reduceByKey(numPartitions: 4, +)
+        let want = Dictionary(randomPairs(30_000, keys: 200, seed: 76), uniquingKeysWith: +)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    if i % 2 == 0 {
+                        return Dictionary(try shared.collect(), uniquingKeysWith: +) == want
+                    }
+                    let data = randomPairs(4000, keys: 50, seed: 200 + UInt64(i))
+                    let got = try ctx.parallelize(data, numSlices: 3).groupByKey(numPartitions: 2).mapValues { $0.count }.collect()
+                    return Dictionary(got, uniquingKeysWith: +) == groupedValues(data).mapValues(\.count)
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
+    @Test("a chain of shuffles: reduceByKey, re-key, groupByKey, join, sortByKey")
+    func chainOfShuffles() throws {
+        let data = randomPairs(40_000, keys: 1000, skewed: true, seed: 77)
+        // Plain Swift: sum per key; group keys by sum mod 10; join with names; sort by bucket.
+        let sums = Dictionary(data, uniquingKeysWith: +)
+        let buckets = groupedValues(sums.map { (($0.value % 10 + 10) % 10, $0.key) })
+        let names = (0..<10).map { ($0, "bucket-\($0)") }
+        let want = buckets.map { b, ks in (b, ks.count) }.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1):bucket-\($0.0)" }
+        try withContext("local[3]", conf: ["engine.shuffle.compress": "false"]) { ctx throws in
+            let result = try ctx.parallelize(data, numSlices: 5)
+                .reduceByKey(numPartitions: 4, +)
+                .map { (($0.1 % 10 + 10) % 10, $0.0) }
+                .groupByKey(numPartitions: 3)
+                .mapValues { $0.count }
+                .join(ctx.parallelize(names, numSlices: 2))
+                .mapValues { "\($0.0):\($0.1)" }  // tuples are not Codable, so cannot be shuffled as values
+                .sortByKey(numPartitions: 2)
+            let got = try result.collect().map { "\($0.0):\($0.1)" }
+            #expect(got == want)
+            let summary = try #require(ctx.lastJobSummary)
+            #expect(summary.stagesRun.count + summary.stagesSkipped.count >= 5, "\(summary)")
+        }
+    }
+}
