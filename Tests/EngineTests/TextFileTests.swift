@@ -150,4 +150,18 @@ struct TextFileTests {
             #expect(try ctx.textFile(path).count() == want.count)
         }
     }
+
+    @Test("more partitions asked for than bytes: one-byte splits still yield each line once")
+    func oneByteSplits() throws {
+        let dir = try makeTempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let content = Array("a\n\nbc\r\ndef\n\nxyz".utf8)
+        let path = dir.appendingPathComponent("tiny").path
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        try withContext { ctx throws in
+            let rdd = try ctx.textFile(path, minPartitions: 100)
+            #expect(rdd.numPartitions >= content.count - 2, "about one split per byte")
+            #expect(try rdd.collect() == ["a", "", "bc", "def", "", "xyz"])
+        }
+    }
 }

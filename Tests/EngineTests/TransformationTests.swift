@@ -240,4 +240,24 @@ struct TransformationTests {
             #expect(try ctx.parallelize([3, 1, 2], numSlices: 8).sortBy({ $0 }, numPartitions: 8).collect() == [1, 2, 3])
         }
     }
+
+    @Test("narrow operators over shuffled parents: cartesian, union, zipWithIndex and coalesce")
+    func narrowOverShuffles() throws {
+        let data = randomPairs(3000, keys: 40, seed: 25)
+        let sums = Dictionary(data, uniquingKeysWith: +)
+        try withContext { ctx throws in
+            let reduced = ctx.parallelize(data, numSlices: 4).reduceByKey(numPartitions: 3, +)
+            let small = ctx.parallelize([1, 2], numSlices: 2)
+            let c = try small.cartesian(reduced).collect()
+            #expect(c.count == 2 * sums.count)
+            #expect(Set(c.map { "\($0.0):\($0.1.0):\($0.1.1)" })
+                    == Set([1, 2].flatMap { i in sums.map { "\(i):\($0.key):\($0.value)" } }))
+            let u = try reduced.union(ctx.parallelize(Array(sums), numSlices: 2)).collect()
+            #expect(sortedPairs(u) == sortedPairs(Array(sums) + Array(sums)))
+            let z = try reduced.keys().zipWithIndex().collect()
+            #expect(z.map(\.1) == Array(0..<sums.count))
+            #expect(Set(z.map(\.0)) == Set(sums.keys))
+            #expect(Dictionary(try reduced.coalesce(1).collect(), uniquingKeysWith: +) == sums)
+        }
+    }
 }
