@@ -340,6 +340,26 @@ import Testing
         #expect(end.succeeded.only?.jobId == 0)
     }
 
+    /// As Spark without an external shuffle service: a fetch failure means the executor that wrote
+    /// the lost output lost its files, so every output it wrote, in every shuffle, is forgotten and
+    /// recomputed; outputs on other executors are kept.
+    @Test func fetchFailureForgetsEveryOutputOfTheLostExecutor() throws {
+        let a = FakeNode(0, partitions: 3)
+        let b = FakeNode(1, partitions: 1, [.shuffle(shuffle(0, a, reducers: 1))])
+        var h = Harness()
+        let maps = try #require(h.submitJob(0, b).submitted.only)
+        h.finish(maps, partition: 0, .success(.mapStatus(mapStatus(0, on: execA))))
+        h.finish(maps, partition: 1, .success(.mapStatus(mapStatus(1, on: execB))))
+        let result = try #require(h.finish(maps, partition: 2, .success(.mapStatus(mapStatus(2, on: execA)))).submitted.only)
+        let out = h.finish(result, partition: 0, .fetchFailed(shuffleId: 0, mapIndex: 2, reduceId: 0, message: "lost"))
+        #expect(Set(out.unregisteredOutputs.map { $0.mapIndex }) == [0, 2], "both outputs of exec-a go")
+        #expect(h.state.shuffleOutputs[0]?.map { $0 != nil } == [false, true, false])
+        let again = try #require(h.send(.resubmitFailedStages).submitted.only)
+        #expect(again.stageId == maps.stageId && again.partitions == [0, 2])
+        let rerun = try #require(h.finishAll(again).submitted.only)
+        #expect(h.finishAll(rerun).succeeded.only?.jobId == 0)
+    }
+
     /// A map stage that reads a shuffle can fail to fetch too: its outputs written before the
     /// failure are kept, so its next attempt runs only the partitions still missing.
     @Test func fetchFailureInAnIntermediateMapStage() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Commits text output as Hadoop's FileOutputCommitter (algorithm 1) does, so that no
 /// partial file is ever seen under a final name:
@@ -7,10 +8,21 @@ import Foundation
 ///   its attempt directory to `OUT/_temporary/0/task_P` (the first attempt to commit wins);
 /// - the job commits by moving each `task_P/part-P` to `OUT/part-P`, removing `_temporary`,
 ///   and writing `_SUCCESS` last. A failed job removes what it created.
+///
+/// Invariant: once ``abortJob()`` has run, no task creates anything under `OUT`. Tasks of a
+/// failed job may still be running when it returns; every directory entry a task creates
+/// (attempt directory, part file, commit rename) is made under `aborted`'s lock after checking
+/// the flag, and the abort sets the flag and removes `OUT` under the same lock.
 @usableFromInline
 struct FileOutputCommitter: Sendable {
     @usableFromInline let output: String
     @usableFromInline let jobTag: String
+    /// True once the job was aborted; its lock also orders tasks' file creations against the abort.
+    private let aborted = AbortFlag()
+
+    private final class AbortFlag: Sendable {
+        let value = Mutex(false)
+    }
 
     /// Checks that `output` does not exist and creates it with its `_temporary` directory.
     @usableFromInline
@@ -39,14 +51,18 @@ struct FileOutputCommitter: Sendable {
     func writeTask(partition: Int, attempt: Int, _ fill: (inout [UInt8]) throws -> Bool) throws {
         let attemptDir = "\(pendingDir)/_temporary/attempt_\(jobTag)_\(partition)_\(attempt)"
         let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: attemptDir, withIntermediateDirectories: true)
-        } catch {
-            throw EngineError.io(path: attemptDir, reason: "cannot create the task attempt directory: \(error.localizedDescription)")
-        }
         let file = attemptDir + "/" + Self.partName(partition)
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw EngineError.io(path: file, reason: String(cString: strerror(errno))) }
+        let fd = try aborted.value.withLock { isAborted throws -> Int32 in
+            guard !isAborted else { throw EngineError.jobCancelled("output \(output): the job was aborted") }
+            do {
+                try fm.createDirectory(atPath: attemptDir, withIntermediateDirectories: true)
+            } catch {
+                throw EngineError.io(path: attemptDir, reason: "cannot create the task attempt directory: \(error.localizedDescription)")
+            }
+            let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw EngineError.io(path: file, reason: String(cString: strerror(errno))) }
+            return fd
+        }
         var closed = false
         defer { if !closed { close(fd) } }
         var buffer: [UInt8] = []
@@ -73,10 +89,14 @@ struct FileOutputCommitter: Sendable {
         guard close(fd) == 0 else { throw EngineError.io(path: file, reason: String(cString: strerror(errno))) }
         // Commit: the first attempt to rename its directory to task_P wins; later ones discard theirs.
         let taskDir = "\(pendingDir)/task_\(partition)"
-        if rename(attemptDir, taskDir) != 0 {
-            try? fm.removeItem(atPath: attemptDir)
-            guard fm.fileExists(atPath: taskDir + "/" + Self.partName(partition)) else {
-                throw EngineError.io(path: taskDir, reason: "cannot commit the task output: \(String(cString: strerror(errno)))")
+        try aborted.value.withLock { isAborted throws in
+            guard !isAborted else { throw EngineError.jobCancelled("output \(output): the job was aborted") }
+            if rename(attemptDir, taskDir) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? fm.removeItem(atPath: attemptDir)
+                guard fm.fileExists(atPath: taskDir + "/" + Self.partName(partition)) else {
+                    throw EngineError.io(path: taskDir, reason: "cannot commit the task output: \(reason)")
+                }
             }
         }
     }
@@ -101,6 +121,9 @@ struct FileOutputCommitter: Sendable {
     /// Removes everything the job wrote, including the output directory it created.
     @usableFromInline
     func abortJob() {
-        try? FileManager.default.removeItem(atPath: output)
+        aborted.value.withLock { isAborted in
+            isAborted = true
+            try? FileManager.default.removeItem(atPath: output)
+        }
     }
 }

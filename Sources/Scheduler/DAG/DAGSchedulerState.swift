@@ -313,11 +313,30 @@ public struct DAGSchedulerState: Sendable {
                     return
                 }
             }
-            if var outs = shuffleOutputs[shuffleId] {
-                if let m = mapIndex, m >= 0, m < outs.count { outs[m] = nil } else { outs = outs.map { _ in nil } }
-                shuffleOutputs[shuffleId] = outs
+            // As Spark without an external shuffle service: a lost map output means the files of the
+            // executor that wrote it are lost, so forget every output that executor wrote, in every
+            // shuffle; otherwise each lost output costs one stage attempt and the job soon aborts.
+            let knownIndex = mapIndex.flatMap { $0 >= 0 ? $0 : nil }
+            let lostExecutor = knownIndex.flatMap { m -> String? in
+                guard let outs = shuffleOutputs[shuffleId], m < outs.count else { return nil }
+                return outs[m]?.location.executorId
             }
-            out.append(.unregisterMapOutput(shuffleId: shuffleId, mapIndex: (mapIndex ?? -1) >= 0 ? mapIndex : nil))
+            if let lostExecutor {
+                for (id, outs) in shuffleOutputs.sorted(by: { $0.key < $1.key }) {
+                    var kept = outs
+                    for (m, status) in outs.enumerated() where status?.location.executorId == lostExecutor {
+                        kept[m] = nil
+                        out.append(.unregisterMapOutput(shuffleId: id, mapIndex: m))
+                    }
+                    shuffleOutputs[id] = kept
+                }
+            } else {
+                if var outs = shuffleOutputs[shuffleId] {
+                    if let m = knownIndex, m < outs.count { outs[m] = nil } else { outs = outs.map { _ in nil } }
+                    shuffleOutputs[shuffleId] = outs
+                }
+                out.append(.unregisterMapOutput(shuffleId: shuffleId, mapIndex: knownIndex))
+            }
             // A stage already waiting or running (resubmitted meanwhile) is not marked failed:
             // a stage is in one set only, and the running map stage recomputes lost outputs itself.
             let noneFailedBefore = failed.isEmpty

@@ -66,8 +66,9 @@ final class FakeBackend: SchedulerBackend {
     /// Ends `task` successfully with the outcome its kind calls for.
     func succeed(_ task: TaskDescription, value: String? = nil) {
         switch task.kind {
-        case .shuffleMap:
-            finish(task, .success(.mapStatus(mapStatus(task.partition, on: execA, sizes: [1, 2]))))
+        case .shuffleMap(let shuffleId):
+            finish(task, .success(.mapStatus(mapStatus(task.partition, on: ownExecutor(shuffleId, task.partition),
+                                                       sizes: [1, 2]))))
         case .result:
             finish(task, .success(.value(TaskResultValue(value ?? "result-\(task.partition)"))))
         }

@@ -33,6 +33,11 @@ func shuffle(_ id: Int, _ mapSide: any LineageNode, reducers: Int) -> ShuffleDep
 let execA = BlockManagerId(executorId: "exec-a", host: "host-a", port: 1)
 let execB = BlockManagerId(executorId: "exec-b", host: "host-b", port: 2)
 
+/// An executor holding only map output `mapIndex` of shuffle `shuffleId`: losing it loses that output alone.
+func ownExecutor(_ shuffleId: Int, _ mapIndex: Int) -> BlockManagerId {
+    BlockManagerId(executorId: "exec-s\(shuffleId)-m\(mapIndex)", host: "host-\(mapIndex)", port: 7000 + mapIndex)
+}
+
 func mapStatus(_ mapIndex: Int, on location: BlockManagerId = execA, sizes: [Int64] = [10, 20]) -> MapStatus {
     MapStatus(location: location, sizes: sizes, mapIndex: mapIndex, mapId: Int64(mapIndex))
 }
@@ -127,7 +132,7 @@ struct Harness {
         }
         let reason = reason ?? {
             switch task.kind {
-            case .shuffleMap: return .success(.mapStatus(mapStatus(partition)))
+            case .shuffleMap(let s): return .success(.mapStatus(mapStatus(partition, on: ownExecutor(s, partition))))
             case .result(let i): return .success(.value(TaskResultValue("value-\(partition)@\(i)")))
             }
         }()
