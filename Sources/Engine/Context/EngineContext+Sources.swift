@@ -9,8 +9,9 @@ extension EngineContext {
         let slices = max(1, numSlices ?? defaultParallelism)
         let box = Unchecked(data)
         let n = data.count
+        let bad = (numSlices ?? 1) < 1 ? "parallelize: numSlices must be at least 1, got \(numSlices!)" : nil
         return RDD<T>(context: self, kind: "ParallelCollectionRDD", operation: "parallelize", numPartitions: slices,
-                      dependencies: [], callSite: makeCallSite(file, line)) { p, ctx in
+                      dependencies: [], callSite: makeCallSite(file, line), argumentError: bad) { p, ctx in
             let start = p * n / slices, end = (p + 1) * n / slices
             var pos = start
             return PartitionStream {
@@ -27,6 +28,7 @@ extension EngineContext {
     public func range(_ start: Int, _ end: Int, step: Int = 1, numSlices: Int? = nil, file: String = #fileID,
                       line: Int = #line) throws(EngineError) -> RDD<Int> {
         guard step != 0 else { throw .invalidArgument("range step must not be 0") }
+        if let n = numSlices, n < 1 { throw .invalidArgument("range: numSlices must be at least 1, got \(n)") }
         let count = step > 0 ? (end > start ? (end - start + step - 1) / step : 0)
                              : (end < start ? (start - end - step - 1) / -step : 0)
         let slices = max(1, numSlices ?? defaultParallelism)

@@ -113,6 +113,7 @@ public final class EngineContext: Sendable {
     func runJob<T, U>(_ rdd: RDD<T>, partitions: [Int]? = nil, callSite: String,
                       _ function: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) throws(EngineError) -> [U] {
         guard !isStopped else { throw .contextStopped }
+        if let bad = lineageArgumentError(rdd) { throw .invalidArgument(bad) }
         let parts = partitions ?? Array(0..<rdd.numPartitions)
         let results = Mutex<[Unchecked<U>?]>(Array(repeating: nil, count: parts.count))
         do {

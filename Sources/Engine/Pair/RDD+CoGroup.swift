@@ -9,30 +9,34 @@ extension RDD {
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
-        cogroupImpl(other, partitioner: partitioner ?? pairPartitioner(other, numPartitions), operation: "cogroup",
+        cogroupImpl(other, partitioner: partitioner ?? pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: "cogroup",
                     callSite: makeCallSite(file, line))
     }
 
     /// The partitioner of a two-RDD operation: explicit count, else an existing partitioner, else the default.
     @inlinable
     func pairPartitioner<U>(_ other: RDD<U>, _ numPartitions: Int?) -> any Partitioner {
-        if let n = numPartitions { return HashPartitioner(Swift.max(1, n)) }
+        if let n = numPartitions { return HashPartitioner(atLeastOne: n) }
         if let p = partitioner { return p }
         if let p = other.partitioner { return p }
-        return HashPartitioner(Swift.max(1, context.defaultParallelism))
+        return HashPartitioner(atLeastOne: context.defaultParallelism)
     }
 
     @inlinable
     func cogroupImpl<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
-        _ other: RDD<(K, W)>, partitioner: any Partitioner, operation: String, callSite site: String
+        _ other: RDD<(K, W)>, partitioner: any Partitioner, requested: Int? = nil, operation: String,
+        callSite site: String
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
+        let bad = (requested ?? 1) < 1 ? "\(operation): numPartitions must be at least 1, got \(requested!)"
+            : partitionerError(partitioner, operation)
         let left: RDD<(K, V)> = self
         let leftSource = CoGroupSource(left, partitioner: partitioner)
         let rightSource = CoGroupSource(other, partitioner: partitioner)
         return RDD<(K, ([V], [W]))>(context: context, kind: "CoGroupedRDD", operation: operation,
                                     numPartitions: partitioner.numPartitions,
                                     dependencies: [leftSource.dependency, rightSource.dependency],
-                                    partitioner: partitioner, callSite: site) { p, ctx in
+                                    partitioner: partitioner, callSite: site, argumentError: bad) { p, ctx in
             var groups: [K: ([V], [W])] = [:]
             let l = try leftSource.read(p, ctx)
             while let chunk = try l.next() {
@@ -55,7 +59,8 @@ extension RDD {
     public func join<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "join",
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: "join",
                     callSite: makeCallSite(file, line))
             .flatMapValues({ (vs: [V], ws: [W]) -> [(V, W)] in
                 var out: [(V, W)] = []
@@ -70,7 +75,8 @@ extension RDD {
     public func leftOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W?))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "leftOuterJoin",
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: "leftOuterJoin",
                     callSite: makeCallSite(file, line))
             .flatMapValues({ (vs: [V], ws: [W]) -> [(V, W?)] in
                 if ws.isEmpty { return vs.map { ($0, nil) } }
@@ -85,7 +91,8 @@ extension RDD {
     public func rightOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "rightOuterJoin",
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: "rightOuterJoin",
                     callSite: makeCallSite(file, line))
             .flatMapValues({ (vs: [V], ws: [W]) -> [(V?, W)] in
                 if vs.isEmpty { return ws.map { (nil, $0) } }
@@ -100,7 +107,8 @@ extension RDD {
     public func fullOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W?))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "fullOuterJoin",
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: "fullOuterJoin",
                     callSite: makeCallSite(file, line))
             .flatMapValues({ (vs: [V], ws: [W]) -> [(V?, W?)] in
                 if vs.isEmpty { return ws.map { (nil, $0) } }
@@ -116,7 +124,8 @@ extension RDD {
     public func subtractByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), operation: "subtractByKey",
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: "subtractByKey",
                     callSite: makeCallSite(file, line))
             .flatMapValues({ (vs: [V], ws: [W]) -> [V] in ws.isEmpty ? vs : [] }, file: file, line: line)
     }

@@ -52,9 +52,9 @@ extension RDD {
     /// else a HashPartitioner over the default parallelism.
     @inlinable
     func defaultPartitioner(_ numPartitions: Int?) -> any Partitioner {
-        if let n = numPartitions { return HashPartitioner(Swift.max(1, n)) }
+        if let n = numPartitions { return HashPartitioner(atLeastOne: n) }
         if let p = partitioner { return p }
-        return HashPartitioner(Swift.max(1, context.defaultParallelism))
+        return HashPartitioner(atLeastOne: context.defaultParallelism)
     }
 
     /// Combines the values of each key with an ``Aggregator``, as Spark's combineByKeyWithClassTag:
@@ -62,11 +62,13 @@ extension RDD {
     @inlinable
     func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
         _ aggregator: Aggregator<V, C>, partitioner: any Partitioner, mapSideCombine: Bool,
-        operation: String, callSite site: String
+        requested: Int? = nil, operation: String, callSite site: String
     ) -> RDD<(K, C)> where T == (K, V) {
+        let bad = (requested ?? 1) < 1 ? "\(operation): numPartitions must be at least 1, got \(requested!)"
+            : partitionerError(partitioner, operation)
         let pairs: RDD<(K, V)> = self
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
-            return derive(operation, callSite: site, preservesPartitioning: true) { _, ctx, input in
+            return derive(operation, callSite: site, preservesPartitioning: true, argumentError: bad) { _, ctx, input in
                 let map = CombineMap<K, C>()
                 while let chunk = try input.next() {
                     try ctx.checkInterrupted()
@@ -85,7 +87,8 @@ extension RDD {
         let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner, writeRecords: writer)
         let shuffleId = dep.shuffleId
         return RDD<(K, C)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
-                           dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site) { p, ctx in
+                           dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site,
+                           argumentError: bad) { p, ctx in
             try ShuffleReaders.aggregating(shuffleId: shuffleId, reduceId: p, context: ctx, aggregator: aggregator,
                                            mapSideCombine: mapSideCombine, key: keyCodec, value: valueCodec,
                                            combiner: combinerCodec)
@@ -103,7 +106,8 @@ extension RDD {
                                    mergeValue: { c, v in c = try mergeValue(c, v) },
                                    mergeCombiners: { c, d in c = try mergeCombiners(c, d) })
         return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions),
-                            mapSideCombine: mapSideCombine, operation: "combineByKey", callSite: makeCallSite(file, line))
+                            mapSideCombine: mapSideCombine, requested: numPartitions, operation: "combineByKey",
+                            callSite: makeCallSite(file, line))
     }
 
     /// Merges each key's values with `f` (associative and commutative), combining on the map side first.
@@ -115,7 +119,7 @@ extension RDD {
         let agg = Aggregator<V, V>(createCombiner: { $0 }, mergeValue: { c, v in c = try f(c, v) },
                                    mergeCombiners: { c, d in c = try f(c, d) })
         return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: true,
-                            operation: "reduceByKey", callSite: makeCallSite(file, line))
+                            requested: numPartitions, operation: "reduceByKey", callSite: makeCallSite(file, line))
     }
 
     /// Folds each key's values from `zero` with `f`.
@@ -128,7 +132,7 @@ extension RDD {
         let agg = Aggregator<V, V>(createCombiner: { try f(z.value, $0) }, mergeValue: { c, v in c = try f(c, v) },
                                    mergeCombiners: { c, d in c = try f(c, d) })
         return combineByKey(agg, partitioner: defaultPartitioner(numPartitions), mapSideCombine: true,
-                            operation: "foldByKey", callSite: makeCallSite(file, line))
+                            requested: numPartitions, operation: "foldByKey", callSite: makeCallSite(file, line))
     }
 
     /// Aggregates each key's values from `zero` with `seqOp` within a partition and `combOp` across partitions.
@@ -141,7 +145,7 @@ extension RDD {
         let agg = Aggregator<V, U>(createCombiner: { try seqOp(z.value, $0) }, mergeValue: { c, v in c = try seqOp(c, v) },
                                    mergeCombiners: { c, d in c = try combOp(c, d) })
         return combineByKey(agg, partitioner: defaultPartitioner(numPartitions), mapSideCombine: true,
-                            operation: "aggregateByKey", callSite: makeCallSite(file, line))
+                            requested: numPartitions, operation: "aggregateByKey", callSite: makeCallSite(file, line))
     }
 
     /// Groups each key's values into one array (no map-side combine, as Spark).
@@ -152,7 +156,7 @@ extension RDD {
         let agg = Aggregator<V, [V]>(createCombiner: { [$0] }, mergeValue: { c, v in c.append(v) },
                                      mergeCombiners: { c, d in c.append(contentsOf: d) })
         return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: false,
-                            operation: "groupByKey", callSite: makeCallSite(file, line))
+                            requested: numPartitions, operation: "groupByKey", callSite: makeCallSite(file, line))
     }
 
     /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.
@@ -177,7 +181,8 @@ extension RDD {
                                                                              key: key, value: value))
         let shuffleId = dep.shuffleId
         return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
-                           dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site) { p, ctx in
+                           dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site,
+                           argumentError: partitionerError(partitioner, operation)) { p, ctx in
             try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: p, context: ctx, key: key, value: value)
         }
     }

@@ -11,6 +11,7 @@ extension RDD {
     ) throws(EngineError) -> RDD<(K, V)> where T == (K, V) {
         let pairs: RDD<(K, V)> = self
         let site = makeCallSite(file, line)
+        if let n = numPartitions, n < 1 { throw .invalidArgument("sortByKey: numPartitions must be at least 1, got \(n)") }
         let n = Swift.max(1, numPartitions ?? self.numPartitions)
         let bounds = try pairs.keys(file: file, line: line).sampleBounds(partitions: n, callSite: "sortByKey at \(site)")
         let partitioner = RangePartitioner<K>(bounds: bounds, ascending: ascending)

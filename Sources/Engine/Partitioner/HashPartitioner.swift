@@ -4,12 +4,19 @@
 /// whose seed is per process.
 public struct HashPartitioner: Partitioner, Equatable, CustomStringConvertible {
     public let numPartitions: Int
+    /// The count asked for; below 1 it is an error, reported by the first action on an RDD using it.
+    public let requestedPartitions: Int
 
-    /// A partitioner into `partitions` partitions (at least 1).
+    /// A partitioner into `partitions` partitions (at least 1: an RDD shuffled by a smaller
+    /// count fails its first action with ``EngineError/invalidArgument(_:)``).
     public init(_ partitions: Int) {
-        precondition(partitions >= 1, "HashPartitioner needs at least one partition, got \(partitions)")
-        numPartitions = partitions
+        requestedPartitions = partitions
+        numPartitions = Swift.max(1, partitions)
     }
+
+    /// A partitioner into `max(1, partitions)` partitions, for counts checked elsewhere.
+    @usableFromInline
+    init(atLeastOne partitions: Int) { self.init(Swift.max(1, partitions)) }
 
     /// The partition of `key`.
     @inlinable

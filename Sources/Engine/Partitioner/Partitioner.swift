@@ -28,6 +28,15 @@ func partitionFunction<K: Hashable & SendableMetatype>(_ partitioner: any Partit
     preconditionFailure("partitioner \(partitioner) cannot partition keys of type \(K.self)")
 }
 
+/// The error of a partitioner made with an invalid count, if any.
+@usableFromInline
+func partitionerError(_ partitioner: any Partitioner, _ operation: String) -> String? {
+    if let h = partitioner as? HashPartitioner, h.requestedPartitions < 1 {
+        return "\(operation): a HashPartitioner needs at least 1 partition, got \(h.requestedPartitions)"
+    }
+    return nil
+}
+
 /// True when both are nil or equal.
 func samePartitioner(_ a: (any Partitioner)?, _ b: (any Partitioner)?) -> Bool {
     guard let a, let b else { return false }

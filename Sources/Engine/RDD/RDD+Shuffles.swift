@@ -16,7 +16,8 @@ extension RDD {
     @inlinable
     func roundRobin(_ numPartitions: Int, codec: ElementCodec<T>, callSite site: String) -> RDD<T> {
         let n = Swift.max(1, numPartitions)
-        let keyed: RDD<(Int, T)> = derive("repartition", callSite: site) { p, _, input in
+        let bad = numPartitions < 1 ? "repartition: numPartitions must be at least 1, got \(numPartitions)" : nil
+        let keyed: RDD<(Int, T)> = derive("repartition", callSite: site, argumentError: bad) { p, _, input in
             var rng = SplitMix64(seed: UInt64(p) &* 0x2545_F491_4F6C_DD1D)
             var position = Int(rng.next() % UInt64(n))
             return PartitionStream {

@@ -5,11 +5,12 @@ extension RDD {
     /// (a one-to-one narrow dependency), as Spark's MapPartitionsRDD.
     @inlinable
     func derive<U>(_ operation: String, callSite: String, preservesPartitioning: Bool = false,
-                   _ transform: @escaping @Sendable (Int, TaskContext, PartitionStream<T>) throws -> PartitionStream<U>) -> RDD<U> {
+                   argumentError: String? = nil, _ transform: @escaping @Sendable (Int, TaskContext, PartitionStream<T>) throws -> PartitionStream<U>) -> RDD<U> {
         let parent = self
         return RDD<U>(context: context, kind: "MapPartitionsRDD", operation: operation, numPartitions: numPartitions,
                       dependencies: [.narrow(self)], partitioner: preservesPartitioning ? partitioner : nil,
-                      callSite: callSite, locations: { parent.preferredLocations($0) }) { p, ctx in
+                      callSite: callSite, locations: { parent.preferredLocations($0) },
+                      argumentError: argumentError) { p, ctx in
             try transform(p, ctx, try parent.iterator(p, ctx))
         }
     }
@@ -134,7 +135,13 @@ extension RDD {
     public func sample(withReplacement: Bool, fraction: Double, seed: UInt64 = 0x5eed,
                        file: String = #fileID, line: Int = #line) -> RDD<T> {
         let f = Swift.max(0, fraction)
-        return derive("sample", callSite: makeCallSite(file, line), preservesPartitioning: true) { p, _, input in
+        var bad: String?
+        if !(fraction >= 0) { bad = "sample: fraction must be ≥ 0, got \(fraction)" }
+        if !withReplacement && fraction > 1 {
+            bad = "sample: without replacement the fraction must be in [0, 1], got \(fraction)"
+        }
+        return derive("sample", callSite: makeCallSite(file, line), preservesPartitioning: true,
+                      argumentError: bad) { p, _, input in
             var rng = SplitMix64(seed: seed &+ UInt64(p) &* 0x9E37_79B9_7F4A_7C15)
             return PartitionStream {
                 guard let chunk = try input.next() else { return nil }
@@ -161,7 +168,8 @@ extension RDD {
         let groups: [Range<Int>] = (0..<target).map { i in (i * parentCount / target)..<((i + 1) * parentCount / target) }
         return RDD<T>(context: context, kind: "CoalescedRDD", operation: "coalesce", numPartitions: parentCount == 0 ? 0 : target,
                       dependencies: [.narrow(self)], callSite: makeCallSite(file, line),
-                      locations: { p in groups[p].flatMap { parent.preferredLocations($0) } }) { p, ctx in
+                      locations: { p in groups[p].flatMap { parent.preferredLocations($0) } },
+                      argumentError: numPartitions < 1 ? "coalesce: numPartitions must be at least 1, got \(numPartitions)" : nil) { p, ctx in
             var members = groups[p].makeIterator()
             var current: PartitionStream<T>?
             return PartitionStream {

@@ -24,12 +24,15 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     public let operation: String
     @usableFromInline let compute: @Sendable (Int, TaskContext) throws -> PartitionStream<T>
     @usableFromInline let locations: (@Sendable (Int) -> [String])?
+    /// Why this RDD cannot run (a bad argument to the call that made it); reported by the first action.
+    @usableFromInline let argumentError: String?
 
     @usableFromInline
     init(context: EngineContext, kind: String, operation: String, numPartitions: Int,
          dependencies: [LineageDependency], partitioner: (any Partitioner)? = nil, callSite: String,
-         locations: (@Sendable (Int) -> [String])? = nil,
+         locations: (@Sendable (Int) -> [String])? = nil, argumentError: String? = nil,
          compute: @escaping @Sendable (Int, TaskContext) throws -> PartitionStream<T>) {
+        self.argumentError = argumentError
         self.context = context
         self.id = context.newRDDId()
         self.kindName = kind
@@ -65,6 +68,30 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
         RDDDebugString.render(self, column: "", mode: .first, into: &lines)
         return lines.joined(separator: "\n")
     }
+}
+
+/// An RDD that may carry a bad-argument error, seen without its element type.
+protocol ArgumentChecked {
+    var argumentError: String? { get }
+}
+
+extension RDD: ArgumentChecked {}
+
+/// The first bad-argument error in `node`'s lineage, if any.
+func lineageArgumentError(_ node: any LineageNode) -> String? {
+    var seen: Set<Int> = []
+    var stack: [any LineageNode] = [node]
+    while let n = stack.popLast() {
+        guard seen.insert(n.rddId).inserted else { continue }
+        if let e = (n as? ArgumentChecked)?.argumentError { return e }
+        for dep in n.lineageDependencies {
+            switch dep {
+            case .narrow(let p): stack.append(p)
+            case .shuffle(let s): stack.append(s.mapSide)
+            }
+        }
+    }
+    return nil
 }
 
 extension RDD: CustomStringConvertible {
