@@ -10,7 +10,7 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     case outputExists(String)
     /// An I/O failure on a path.
     case io(path: String, reason: String)
-    /// The job failed: the final error of the task that failed too often, or the abort reason.
+    /// The job failed: `Job aborted due to stage failure: …` with the error of the task that failed too often.
     case jobFailed(String)
     /// The job was cancelled.
     case jobCancelled(String)
@@ -32,9 +32,9 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
         case .io(let path, let reason):
             return "I/O error on \(path): \(reason)"
         case .jobFailed(let reason):
-            return "job aborted: \(reason)"
+            return reason
         case .jobCancelled(let reason):
-            return "job cancelled: \(reason)"
+            return reason
         case .invalidArgument(let what):
             return "invalid argument: \(what)"
         case .contextStopped:

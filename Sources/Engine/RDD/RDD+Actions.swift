@@ -91,7 +91,7 @@ extension RDD {
         do {
             for p in parts { if let v = p.value { acc = try acc.map { try f($0, v) } ?? v } }
         } catch {
-            throw .jobFailed("reduce function failed on the driver: \(error)")
+            throw .jobFailed("Job aborted: the reduce function failed on the driver: \(error)")
         }
         guard let result = acc else { throw .invalidArgument("reduce() on an empty RDD") }
         return result
@@ -118,7 +118,7 @@ extension RDD {
         do {
             return try parts.reduce(zero) { try combOp($0, $1.value) }
         } catch {
-            throw .jobFailed("combine function failed on the driver: \(error)")
+            throw .jobFailed("Job aborted: the combine function failed on the driver: \(error)")
         }
     }
 
