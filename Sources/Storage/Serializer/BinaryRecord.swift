@@ -13,78 +13,43 @@ public protocol BinaryRecord {
     static func read(from reader: inout ByteReader) throws(StorageError) -> Self
 }
 
-extension Int: BinaryRecord {
+/// Signed integers wider than a byte: zig-zag varints, range-checked when read.
+public protocol ZigZagRecord: BinaryRecord, FixedWidthInteger, SignedInteger {}
+
+extension ZigZagRecord {
     @inlinable public func write(to writer: inout ByteWriter) { writer.writeZigZag(Int64(self)) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Int {
+    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Self {
         let v = try reader.readZigZag()
-        guard let r = Int(exactly: v) else { throw .corrupt("value \(v) does not fit an Int") }
+        guard let r = Self(exactly: v) else { throw .corrupt("value \(v) does not fit \(Self.self)") }
         return r
     }
 }
 
-extension Int64: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeZigZag(self) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Int64 {
-        try reader.readZigZag()
-    }
-}
+/// Unsigned integers wider than a byte: varints, range-checked when read.
+public protocol VarIntRecord: BinaryRecord, FixedWidthInteger, UnsignedInteger {}
 
-extension Int32: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeZigZag(Int64(self)) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Int32 {
-        let v = try reader.readZigZag()
-        guard let r = Int32(exactly: v) else { throw .corrupt("value \(v) does not fit an Int32") }
+extension VarIntRecord {
+    @inlinable public func write(to writer: inout ByteWriter) { writer.writeVarInt(UInt64(self)) }
+    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Self {
+        let v = try reader.readVarInt()
+        guard let r = Self(exactly: v) else { throw .corrupt("value \(v) does not fit \(Self.self)") }
         return r
     }
 }
 
-extension Int16: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeZigZag(Int64(self)) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Int16 {
-        let v = try reader.readZigZag()
-        guard let r = Int16(exactly: v) else { throw .corrupt("value \(v) does not fit an Int16") }
-        return r
-    }
-}
+extension Int: ZigZagRecord {}
+extension Int64: ZigZagRecord {}
+extension Int32: ZigZagRecord {}
+extension Int16: ZigZagRecord {}
+extension UInt: VarIntRecord {}
+extension UInt64: VarIntRecord {}
+extension UInt32: VarIntRecord {}
+extension UInt16: VarIntRecord {}
 
 extension Int8: BinaryRecord {
     @inlinable public func write(to writer: inout ByteWriter) { writer.write(UInt8(bitPattern: self)) }
     @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> Int8 {
         Int8(bitPattern: try reader.readByte())
-    }
-}
-
-extension UInt: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeVarInt(UInt64(self)) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> UInt {
-        let v = try reader.readVarInt()
-        guard let r = UInt(exactly: v) else { throw .corrupt("value \(v) does not fit a UInt") }
-        return r
-    }
-}
-
-extension UInt64: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeVarInt(self) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> UInt64 {
-        try reader.readVarInt()
-    }
-}
-
-extension UInt32: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeVarInt(UInt64(self)) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> UInt32 {
-        let v = try reader.readVarInt()
-        guard let r = UInt32(exactly: v) else { throw .corrupt("value \(v) does not fit a UInt32") }
-        return r
-    }
-}
-
-extension UInt16: BinaryRecord {
-    @inlinable public func write(to writer: inout ByteWriter) { writer.writeVarInt(UInt64(self)) }
-    @inlinable public static func read(from reader: inout ByteReader) throws(StorageError) -> UInt16 {
-        let v = try reader.readVarInt()
-        guard let r = UInt16(exactly: v) else { throw .corrupt("value \(v) does not fit a UInt16") }
-        return r
     }
 }
 
