@@ -54,20 +54,25 @@ extension RDD {
         }
     }
 
+    /// Cogroups with `other`, then turns each key's two value lists into result values, as Spark's joins.
+    @inlinable
+    func joined<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype, X>(
+        _ other: RDD<(K, W)>, numPartitions: Int?, operation: String, file: String, line: Int,
+        _ combine: @escaping @Sendable ([V], [W]) -> [X]
+    ) -> RDD<(K, X)> where T == (K, V) {
+        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
+                    operation: operation, callSite: makeCallSite(file, line))
+            .flatMapValues({ (vs: [V], ws: [W]) in combine(vs, ws) }, file: file, line: line)
+    }
+
     /// Pairs of values for keys present in both RDDs.
     @inlinable
     public func join<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
-                    operation: "join",
-                    callSite: makeCallSite(file, line))
-            .flatMapValues({ (vs: [V], ws: [W]) -> [(V, W)] in
-                var out: [(V, W)] = []
-                out.reserveCapacity(vs.count * ws.count)
-                for v in vs { for w in ws { out.append((v, w)) } }
-                return out
-            }, file: file, line: line)
+        joined(other, numPartitions: numPartitions, operation: "join", file: file, line: line) { vs, ws in
+            crossProduct(vs, ws)
+        }
     }
 
     /// Every record here, with the matching values of `other` or nil.
@@ -75,15 +80,9 @@ extension RDD {
     public func leftOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W?))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
-                    operation: "leftOuterJoin",
-                    callSite: makeCallSite(file, line))
-            .flatMapValues({ (vs: [V], ws: [W]) -> [(V, W?)] in
-                if ws.isEmpty { return vs.map { ($0, nil) } }
-                var out: [(V, W?)] = []
-                for v in vs { for w in ws { out.append((v, w)) } }
-                return out
-            }, file: file, line: line)
+        joined(other, numPartitions: numPartitions, operation: "leftOuterJoin", file: file, line: line) { vs, ws in
+            crossProduct(vs, orNil(ws))
+        }
     }
 
     /// Every record of `other`, with the matching values here or nil.
@@ -91,15 +90,9 @@ extension RDD {
     public func rightOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
-                    operation: "rightOuterJoin",
-                    callSite: makeCallSite(file, line))
-            .flatMapValues({ (vs: [V], ws: [W]) -> [(V?, W)] in
-                if vs.isEmpty { return ws.map { (nil, $0) } }
-                var out: [(V?, W)] = []
-                for v in vs { for w in ws { out.append((v, w)) } }
-                return out
-            }, file: file, line: line)
+        joined(other, numPartitions: numPartitions, operation: "rightOuterJoin", file: file, line: line) { vs, ws in
+            crossProduct(orNil(vs), ws)
+        }
     }
 
     /// Every key of either RDD, with the values of each side or nil.
@@ -107,16 +100,9 @@ extension RDD {
     public func fullOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W?))> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
-                    operation: "fullOuterJoin",
-                    callSite: makeCallSite(file, line))
-            .flatMapValues({ (vs: [V], ws: [W]) -> [(V?, W?)] in
-                if vs.isEmpty { return ws.map { (nil, $0) } }
-                if ws.isEmpty { return vs.map { ($0, nil) } }
-                var out: [(V?, W?)] = []
-                for v in vs { for w in ws { out.append((v, w)) } }
-                return out
-            }, file: file, line: line)
+        joined(other, numPartitions: numPartitions, operation: "fullOuterJoin", file: file, line: line) { vs, ws in
+            crossProduct(orNil(vs), orNil(ws))
+        }
     }
 
     /// The records whose key does not occur in `other`.
@@ -130,6 +116,19 @@ extension RDD {
             .flatMapValues({ (vs: [V], ws: [W]) -> [V] in ws.isEmpty ? vs : [] }, file: file, line: line)
     }
 }
+
+/// Every pair `(a, b)`, left values major.
+@inlinable
+func crossProduct<A, B>(_ left: [A], _ right: [B]) -> [(A, B)] {
+    var out: [(A, B)] = []
+    out.reserveCapacity(left.count * right.count)
+    for a in left { for b in right { out.append((a, b)) } }
+    return out
+}
+
+/// The values as optionals, or a single nil when there are none (the outer side of a join).
+@inlinable
+func orNil<V>(_ values: [V]) -> [V?] { values.isEmpty ? [nil] : values.map { $0 } }
 
 /// One side of a cogroup: read directly when already partitioned right, else through a shuffle.
 @usableFromInline
