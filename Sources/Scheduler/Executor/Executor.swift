@@ -82,7 +82,7 @@ public final class Executor: Sendable {
         do {
             let binary = try env.broadcastManager.readBytes(task.binary)
             try ctx.checkInterrupted()
-            reason = .success(try codec.runTask(task, binary: binary, context: ctx))
+            reason = .success(try TaskContext.withCurrent(ctx) { try codec.runTask(task, binary: binary, context: ctx) })
         } catch let e as TaskKilledError {
             reason = .killed(e.reason)
         } catch let e as MetadataFetchFailedError {

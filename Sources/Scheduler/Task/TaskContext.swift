@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Raised inside a task that was asked to stop.
@@ -32,6 +33,22 @@ public final class TaskContext: Sendable {
         self.env = env
     }
 
+    /// The context of the task running on the calling thread, or nil outside a task, as
+    /// Spark's `TaskContext.get()`: lets a function passed to a transformation see its
+    /// partition, attempt number and task attempt id.
+    public static func get() -> TaskContext? {
+        guard let raw = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<TaskContext>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// Makes `context` the calling thread's current task context while `body` runs.
+    public static func withCurrent<R>(_ context: TaskContext, _ body: () throws -> R) rethrows -> R {
+        let previous = pthread_getspecific(currentKey)
+        pthread_setspecific(currentKey, Unmanaged.passUnretained(context).toOpaque())
+        defer { pthread_setspecific(currentKey, previous) }
+        return try body()
+    }
+
     /// Asks the task to stop at its next check.
     public func markInterrupted(_ reason: String) { killReason.withLock { $0 = $0 ?? reason } }
 
@@ -64,3 +81,11 @@ public final class TaskContext: Sendable {
         for l in ls.reversed() { l(self, failed) }
     }
 }
+
+/// The thread-specific slot holding the running task's context (unretained: the executor
+/// keeps the context alive while the task runs).
+private let currentKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
