@@ -13,7 +13,9 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .corrupt(let what): return "corrupt block: \(what)"
         case .blockNotFound(let id): return "block \(id) not found"
-        case .io(let path, let op, let reason): return "cannot \(op) \(path): \(reason)"
+        case .io(let path, let op, let reason):
+            let hint = reason.contains("No space left") ? "; free space there or set engine.local.dir to a disk with room" : ""
+            return "cannot \(op) \(path): \(reason)\(hint)"
         case .notSerializable(let what): return "not serializable: \(what)"
         }
     }

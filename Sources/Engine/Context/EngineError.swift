@@ -30,7 +30,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
         case .outputExists(let path):
             return "output directory \(path) already exists: remove it or choose another path"
         case .io(let path, let reason):
-            return "I/O error on \(path): \(reason)"
+            let hint = reason.contains("No space left") ? "; free space on that file system or write elsewhere" : ""
+            return "I/O error on \(path): \(reason)\(hint)"
         case .jobFailed(let reason):
             return reason
         case .jobCancelled(let reason):

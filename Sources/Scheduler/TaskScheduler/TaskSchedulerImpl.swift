@@ -121,10 +121,11 @@ public final class TaskSchedulerImpl: Sendable {
         case .report(let completion):
             post?(.taskCompleted(completion))
         case .retry(let message):
-            logger.warning("\(message)")
+            // Info, not warning: the job's own error line says what finally failed.
+            logger.info("\(message)")
             backend?.reviveOffers()
         case .abort(let reason):
-            logger.error("\(reason); aborting job")
+            logger.info("\(reason); aborting job")
             post?(.taskSetFailed(stageId: key.stageId, stageAttempt: key.attempt, reason: reason))
         }
     }
