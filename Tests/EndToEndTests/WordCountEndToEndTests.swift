@@ -48,6 +48,20 @@ struct WordCountEndToEndTests {
         try submitAndCheck(ReferenceWordCount(bytes), input: input, master: "local[4]", in: dir)
     }
 
+    /// A larger input cut into many byte-range splits: lines that straddle split boundaries
+    /// must be counted exactly once.
+    @Test("a 24 MB text in 1 MB splits, local[2], 5 reduce partitions")
+    func manySplits() throws {
+        let dir = try TemporaryDirectory("wc-splits")
+        defer { dir.remove() }
+        let bytes = SampleText.skewed(size: 24 << 20, seed: 11)
+        let input = try dir.write("big.txt", bytes)
+        let saved = try submitAndCheck(ReferenceWordCount(bytes), input: input, master: "local[2]",
+                                       extraSubmitOptions: ["--conf", "engine.files.blockSize=1m"],
+                                       jobOptions: ["--partitions", "5"], in: dir)
+        #expect(saved?.partFiles.count == 5)
+    }
+
     @Test("a directory of several files counts all of them, local[2]")
     func directoryOfFiles() throws {
         let dir = try TemporaryDirectory("wc-dir")
