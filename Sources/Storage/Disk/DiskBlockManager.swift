@@ -49,6 +49,7 @@ public final class DiskBlockManager: Sendable {
         }
         localDirs = dirs
         self.subDirsPerLocalDir = subDirsPerLocalDir
+        LocalDirCleaner.remember(dirs)
     }
 
     /// FNV-1a, 64-bit: stable across processes and runs, unlike `Hasher`.
@@ -105,5 +106,6 @@ public final class DiskBlockManager: Sendable {
         }
         guard first else { return }
         for d in localDirs { try? FileManager.default.removeItem(atPath: d) }
+        LocalDirCleaner.forget(localDirs)
     }
 }
