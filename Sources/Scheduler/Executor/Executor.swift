@@ -97,7 +97,15 @@ public final class Executor: Sendable {
         var failed = true
         if case .success = reason { failed = false }
         ctx.markTaskCompleted(failed: failed)
-        ctx.updateMetrics { $0.runTimeNanos = DispatchTime.now().uptimeNanoseconds - start }
+        let spilled = ctx.memoryManager.spilled
+        let peak = ctx.memoryManager.peak
+        ctx.memoryManager.releaseAll()
+        ctx.updateMetrics {
+            $0.runTimeNanos = DispatchTime.now().uptimeNanoseconds - start
+            $0.memoryBytesSpilled += spilled.memory
+            $0.diskBytesSpilled += spilled.disk
+            $0.peakExecutionMemory = max($0.peakExecutionMemory, peak)
+        }
         runningTasks.withLock { _ = $0.removeValue(forKey: task.taskId) }
         if case .success = reason { logger.debug("Finished \(task.name)") }
         statusSink(task.taskId, reason, ctx.metrics)

@@ -10,13 +10,17 @@ public final class TaskEnvironment: Sendable {
     public let mapOutputTracker: MapOutputTracker
     /// `engine.shuffle.compress`.
     public let shuffleCompress: Bool
+    /// Where tasks get execution memory.
+    public let executionMemory: any ExecutionMemoryBudget
 
     public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
-                mapOutputTracker: MapOutputTracker, shuffleCompress: Bool) {
+                mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
+                executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory()) {
         self.executorId = executorId
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
         self.shuffleCompress = shuffleCompress
+        self.executionMemory = executionMemory
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Synchronization
 
 /// Raised inside a task that was asked to stop.
@@ -18,6 +19,8 @@ public final class TaskContext: Sendable {
     public let taskAttemptId: Int64
     /// The executor's services.
     public let env: TaskEnvironment
+    /// This task's execution memory account (released in full when the task ends).
+    public let memoryManager: TaskMemoryManager
 
     private let killReason = Mutex<String?>(nil)
     private let metricsBox = Mutex(TaskMetrics())
@@ -31,6 +34,7 @@ public final class TaskContext: Sendable {
         self.attemptNumber = attemptNumber
         self.taskAttemptId = taskAttemptId
         self.env = env
+        self.memoryManager = TaskMemoryManager(taskAttemptId: taskAttemptId, budget: env.executionMemory)
     }
 
     /// The context of the task running on the calling thread, or nil outside a task, as

@@ -8,6 +8,11 @@ public struct TaskMetrics: Sendable, Equatable {
     public var shuffleBytesRead: Int64 = 0
     public var resultRecords: Int64 = 0
     public var runTimeNanos: UInt64 = 0
+    /// Bytes of in-memory data spilled to disk by aggregation and sorting, and their size on disk.
+    public var memoryBytesSpilled: Int64 = 0
+    public var diskBytesSpilled: Int64 = 0
+    /// The most execution memory the task held at once (summed over tasks: an upper bound).
+    public var peakExecutionMemory: Int64 = 0
 
     public init() {}
 
@@ -21,5 +26,8 @@ public struct TaskMetrics: Sendable, Equatable {
         shuffleBytesRead += other.shuffleBytesRead
         resultRecords += other.resultRecords
         runTimeNanos += other.runTimeNanos
+        memoryBytesSpilled += other.memoryBytesSpilled
+        diskBytesSpilled += other.diskBytesSpilled
+        peakExecutionMemory = max(peakExecutionMemory, other.peakExecutionMemory)
     }
 }
