@@ -30,6 +30,7 @@ public final class EngineContext: Sendable {
     private let shuffleIds = Mutex(0)
     private let stopped = Mutex(false)
     private let lastJob = LastJobBox()
+    private let checkpointRoot = Mutex<String?>(nil)
 
     /// Creates a context. `master` and `appName` override the configuration's;
     /// the configuration's values come from the environment (engine-submit) and code.
@@ -92,6 +93,21 @@ public final class EngineContext: Sendable {
     func newRDDId() -> Int { rddIds.withLock { id in defer { id += 1 }; return id } }
     func newShuffleId() -> Int { shuffleIds.withLock { id in defer { id += 1 }; return id } }
 
+    /// Sets the directory under which `checkpoint()` writes RDDs (a fresh subdirectory per
+    /// context, as Spark), creating it if needed.
+    public func setCheckpointDir(_ path: String) throws(EngineError) {
+        let dir = (path as NSString).appendingPathComponent(UUID().uuidString.lowercased())
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: path, reason: "cannot create the checkpoint directory: \(error.localizedDescription)")
+        }
+        checkpointRoot.withLock { $0 = dir }
+    }
+
+    /// Where `checkpoint()` writes, once ``setCheckpointDir(_:)`` was called.
+    public var checkpointDir: String? { checkpointRoot.withLock { $0 } }
+
     /// Cancels every running job: their tasks are killed and their actions throw
     /// ``EngineError/jobCancelled(_:)``. Call it from another thread than the one waiting.
     public func cancelAllJobs() { dagScheduler.cancelAllJobs() }
@@ -110,7 +126,7 @@ public final class EngineContext: Sendable {
 
     /// Runs `function` on `partitions` of `rdd` (all when nil) and returns the results in partition order.
     @usableFromInline
-    func runJob<T, U>(_ rdd: RDD<T>, partitions: [Int]? = nil, callSite: String,
+    func runJob<T, U>(_ rdd: RDD<T>, partitions: [Int]? = nil, callSite: String, writesCheckpoints: Bool = true,
                       _ function: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) throws(EngineError) -> [U] {
         guard !isStopped else { throw .contextStopped }
         if let bad = lineageArgumentError(rdd) { throw .invalidArgument(bad) }
@@ -125,6 +141,15 @@ public final class EngineContext: Sendable {
         } catch {
             if error.cancelled { throw .jobCancelled(error.reason) }
             throw .jobFailed(error.reason)
+        }
+        if writesCheckpoints {
+            do {
+                try writeCheckpoints(after: rdd)
+            } catch let e as EngineError {
+                throw e
+            } catch {
+                throw .jobFailed("Job aborted: writing a checkpoint failed: \(error)")
+            }
         }
         return results.withLock { r in r.map { $0!.value } }
     }

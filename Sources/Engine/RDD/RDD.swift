@@ -14,7 +14,8 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     /// Unique id within the context.
     public let id: Int
     public let numPartitions: Int
-    public let lineageDependencies: [LineageDependency]
+    /// The dependencies the RDD was made with; ``lineageDependencies`` is empty once it is checkpointed.
+    public let originalDependencies: [LineageDependency]
     /// How records are spread over partitions by key, when known (after a shuffle by key, `mapValues`, …).
     public let partitioner: (any Partitioner)?
     public let callSite: String
@@ -38,7 +39,7 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
         self.kindName = kind
         self.operation = operation
         self.numPartitions = numPartitions
-        self.lineageDependencies = dependencies
+        self.originalDependencies = dependencies
         self.partitioner = partitioner
         self.callSite = callSite
         self.locations = locations
@@ -47,6 +48,14 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
 
     public var rddId: Int { id }
 
+    /// The parents: none once the RDD is checkpointed (its partitions are read from files).
+    public var lineageDependencies: [LineageDependency] {
+        checkpointState.isCheckpointed ? [] : originalDependencies
+    }
+
+    /// Checkpoint marking and, once written, where the partitions are read from.
+    @usableFromInline let checkpointState = CheckpointState<T>()
+
     public func preferredLocations(_ partition: Int) -> [String] { locations?(partition) ?? [] }
 
     public var debugName: String { "\(kindName)[\(id)] at \(operation) at \(callSite)" }
@@ -54,7 +63,8 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     /// Computes partition `partition` as a stream of record chunks (on a task thread).
     @inlinable
     public func iterator(_ partition: Int, _ context: TaskContext) throws -> PartitionStream<T> {
-        try compute(partition, context)
+        if let read = checkpointState.reader { return try read(partition, context) }
+        return try compute(partition, context)
     }
 
     /// The lineage, one RDD a line, with shuffle boundaries marked by `+-` as Spark prints it:
