@@ -4,7 +4,7 @@
 //
 // Splits lines on runs of ASCII whitespace, counts each word (bytes as they are),
 // saves `word<TAB>count` lines under OUTPUT_DIR, prints the ten most frequent words,
-// then the number of distinct words and of all words.
+// then the number of distinct words and of all words, and what was spilled if anything was.
 import Engine
 import Foundation
 
@@ -25,6 +25,10 @@ EngineContext.main(appName: "word-count") { ctx, args in
     let distinct = try counts.count()
     let total = try counts.map { $0.1 }.fold(0, +)
     out.append(contentsOf: "distinct words: \(distinct)\ntotal words: \(total)\n".utf8)
+    let metrics = ctx.totalMetrics
+    if metrics.memoryBytesSpilled > 0 || metrics.diskBytesSpilled > 0 {
+        out.append(contentsOf: (JobSummaryText.spills(metrics) + "\n").utf8)
+    }
     FileHandle.standardOutput.write(Data(out))
 }
 

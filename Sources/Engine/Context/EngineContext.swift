@@ -71,9 +71,14 @@ public final class EngineContext: Sendable {
                      statusSink: statusSink)
         }
         let lastJob = self.lastJob
+        let summaryLogger = EngineLogging.logger("DAGScheduler")
         dagScheduler = DAGScheduler(taskScheduler: taskScheduler, codec: codec, broadcastManager: broadcastManager,
                                     mapOutputTracker: tracker, logger: EngineLogging.logger("DAGScheduler"),
-                                    jobListener: { summary in lastJob.value.withLock { $0 = summary } })
+                                    jobListener: { summary in
+                                        lastJob.value.withLock { $0 = summary }
+                                        lastJob.totals.withLock { $0.add(summary.metrics) }
+                                        summaryLogger.info("\(JobSummaryText.describe(summary))")
+                                    })
         taskScheduler.start(backend: backend)
         logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(LibUVInfo.version))")
     }
@@ -89,6 +94,9 @@ public final class EngineContext: Sendable {
 
     /// The summary of the last job that succeeded (stages run and skipped, metrics).
     public var lastJobSummary: JobSummary? { lastJob.value.withLock { $0 } }
+
+    /// The metrics of every job that succeeded so far, added up (spills, shuffle bytes, …).
+    public var totalMetrics: TaskMetrics { lastJob.totals.withLock { $0 } }
 
     func newRDDId() -> Int { rddIds.withLock { id in defer { id += 1 }; return id } }
     func newShuffleId() -> Int { shuffleIds.withLock { id in defer { id += 1 }; return id } }
@@ -188,4 +196,5 @@ enum LibUVInfo {
 /// Holds the last job's summary; a class so the scheduler's listener can share it.
 final class LastJobBox: Sendable {
     let value = Mutex<JobSummary?>(nil)
+    let totals = Mutex(TaskMetrics())
 }

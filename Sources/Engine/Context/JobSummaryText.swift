@@ -1,0 +1,19 @@
+import Scheduler
+
+/// The one-line job summary logged when a job ends, and the spill line jobs may print.
+public enum JobSummaryText {
+    /// `Job 3 summary: 2 stages run, 1 skipped, 32 tasks; read 1.0 GiB; shuffle 5.2 MiB written,
+    /// 5.2 MiB read; spilled 0 B from memory, 0 B on disk; peak execution memory 12.0 MiB`.
+    public static func describe(_ s: JobSummary) -> String {
+        let m = s.metrics
+        return "Job \(s.jobId) summary: \(s.stagesRun.count) stages run, \(s.stagesSkipped.count) skipped, "
+            + "\(s.tasksRun) tasks; read \(ByteSize.format(m.bytesRead)); shuffle \(ByteSize.format(m.shuffleBytesWritten)) "
+            + "written, \(ByteSize.format(m.shuffleBytesRead)) read; " + spills(m)
+    }
+
+    /// `spilled 1.2 GiB from memory, 310.4 MiB on disk; peak execution memory 40.0 MiB`.
+    public static func spills(_ m: TaskMetrics) -> String {
+        "spilled \(ByteSize.format(m.memoryBytesSpilled)) from memory, \(ByteSize.format(m.diskBytesSpilled)) on disk; "
+            + "peak execution memory \(ByteSize.format(m.peakExecutionMemory))"
+    }
+}
