@@ -34,6 +34,12 @@ struct WordCountCommand: ParsableCommand {
     @Flag(help: "Keep the output directories and logs.")
     var keep = false
 
+    @Option(help: "Executor memory budget for the engine (passed to engine-submit --executor-memory).")
+    var executorMemory: String?
+
+    @Option(help: "A configuration key=value for the engine (passed to engine-submit --conf); repeatable.")
+    var conf: [String] = []
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         do { _ = try MasterURL.parse(master) } catch { throw ValidationError("\(error)") }
@@ -57,7 +63,10 @@ struct WordCountCommand: ParsableCommand {
         print("input \(input): \(String(format: "%.1f", mib)) MiB in \(files.count) file(s); master \(master); \(runs) run(s)")
 
         var programs: [(name: String, path: String, args: (String) -> [String])] = [
-            ("engine", submit, { [master, input] out in ["--master", master, "word-count", input, out] }),
+            ("engine", submit, { [master, input, executorMemory, conf] out in
+                ["--master", master] + (executorMemory.map { ["--executor-memory", $0] } ?? [])
+                    + conf.flatMap { ["--conf", $0] } + ["word-count", input, out]
+            }),
         ]
         if spark {
             try prepareSpark(script: script, work: work)
