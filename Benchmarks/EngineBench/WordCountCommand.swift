@@ -141,7 +141,8 @@ struct WordCountCommand: ParsableCommand {
     private func printResultLines(_ name: String, _ stdoutPath: String) {
         guard let text = try? String(contentsOfFile: stdoutPath, encoding: .utf8) else { return }
         for line in text.split(separator: "\n")
-        where line.hasPrefix("distinct words:") || line.hasPrefix("total words:") || line.hasPrefix("RESULT") {
+        where line.hasPrefix("distinct words:") || line.hasPrefix("total words:") || line.hasPrefix("RESULT")
+            || line.hasPrefix("spilled") {
             print("  \(name): \(line)")
         }
     }
