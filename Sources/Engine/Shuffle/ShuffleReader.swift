@@ -46,14 +46,15 @@ struct ShuffleSegments {
 /// Builds reduce-side streams; `@inlinable` so they specialize in the caller's module.
 @usableFromInline
 enum ShuffleReaders {
-    /// Merges combiners (or values, without map-side combine) by key, then streams the map.
+    /// Merges combiners (or values, without map-side combine) by key in a spillable map, then streams it.
     @inlinable
     static func aggregating<K: Hashable, V, C>(
         shuffleId: Int, reduceId: Int, context: TaskContext, aggregator: Aggregator<V, C>, mapSideCombine: Bool,
         key: ElementCodec<K>, value: ElementCodec<V>, combiner: ElementCodec<C>
     ) throws -> PartitionStream<(K, C)> {
         var segments = try ShuffleSegments(shuffleId: shuffleId, reduceId: reduceId, context: context)
-        let map = CombineMap<K, C>()
+        let map = ExternalCombineMap<K, C>(context: context, key: key, combiner: combiner,
+                                           mergeCombiners: aggregator.mergeCombiners)
         var records: Int64 = 0
         while var reader = try segments.next() {
             do {
@@ -73,7 +74,7 @@ enum ShuffleReaders {
             }
         }
         context.updateMetrics { $0.shuffleRecordsRead += records }
-        return map.stream()
+        return try map.stream()
     }
 
     /// Streams the `(K, V)` records as they were written, map output after map output.
