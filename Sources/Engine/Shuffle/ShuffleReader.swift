@@ -56,21 +56,24 @@ enum ShuffleReaders {
         let map = ExternalCombineMap<K, C>(context: context, key: key, combiner: combiner,
                                            mergeCombiners: aggregator.mergeCombiners)
         var records: Int64 = 0
+        // Only a record that does not decode is a fetch failure; a spill that fails (full disk) is the task's own error.
+        func corrupt(_ e: StorageError) -> FetchFailedError {
+            FetchFailedError(shuffleId: shuffleId, mapIndex: segments.currentMapIndex, reduceId: reduceId, message: "\(e)")
+        }
         while var reader = try segments.next() {
-            do {
-                while !reader.isAtEnd {
-                    let k = try key.read(&reader)
-                    records += 1
-                    if mapSideCombine {
-                        try aggregator.combineCombiner(k, try combiner.read(&reader), into: map)
-                    } else {
-                        try map.upsert(k, try value.read(&reader), create: aggregator.createCombiner,
-                                       merge: aggregator.mergeValue)
-                    }
+            while !reader.isAtEnd {
+                let k: K
+                do { k = try key.read(&reader) } catch let e as StorageError { throw corrupt(e) }
+                records += 1
+                if mapSideCombine {
+                    let c: C
+                    do { c = try combiner.read(&reader) } catch let e as StorageError { throw corrupt(e) }
+                    try aggregator.combineCombiner(k, c, into: map)
+                } else {
+                    let v: V
+                    do { v = try value.read(&reader) } catch let e as StorageError { throw corrupt(e) }
+                    try map.upsert(k, v, create: aggregator.createCombiner, merge: aggregator.mergeValue)
                 }
-            } catch let e as StorageError {
-                throw FetchFailedError(shuffleId: shuffleId, mapIndex: segments.currentMapIndex, reduceId: reduceId,
-                                       message: "\(e)")
             }
         }
         context.updateMetrics { $0.shuffleRecordsRead += records }
