@@ -208,21 +208,21 @@ final class ExternalCombineMap<K: Hashable, C> {
         let mergeCombiners: (inout C, C) throws -> Void
         let done: () -> Void
 
+        /// The heads' (partition, hash), apart from the generic heads so that comparing needs no generic code.
+        let order = MergeOrder()
+
         init(sources: [() throws -> Head?], mergeCombiners: @escaping (inout C, C) throws -> Void,
              done: @escaping () -> Void) throws {
             self.sources = sources
             self.mergeCombiners = mergeCombiners
             self.done = done
             for (s, next) in sources.enumerated() {
-                heads.append(try next())
-                if heads[s] != nil { heap.push(s, by: less) }
+                let head = try next()
+                heads.append(head)
+                order.keys.append(head.map { ($0.p, $0.h) } ?? (0, 0))
+                if head != nil { heap.push(s, by: order.less) }
             }
             if heap.isEmpty { done() }
-        }
-
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let x = heads[a]!, y = heads[b]!
-            return x.p != y.p ? x.p < y.p : x.h < y.h
         }
 
         /// The next group of keys sharing a (partition, hash), each with its merged combiner; the partition, or nil at the end.
@@ -230,17 +230,19 @@ final class ExternalCombineMap<K: Hashable, C> {
             group.removeAll(keepingCapacity: true)
             guard let first = heap.top else { return nil }
             let p = heads[first]!.p, h = heads[first]!.h
-            while let s = heap.top, heads[s]!.p == p, heads[s]!.h == h {
-                heap.pop(by: less)
+            while let s = heap.top, order.keys[s] == (p, h) {
+                heap.pop(by: order.less)
                 while let head = heads[s], head.p == p, head.h == h {
                     if let i = group.firstIndex(where: { $0.0 == head.k }) {
                         try mergeCombiners(&group[i].1, head.c)
                     } else {
                         group.append((head.k, head.c))
                     }
-                    heads[s] = try sources[s]()
+                    let next = try sources[s]()
+                    heads[s] = next
+                    if let next { order.keys[s] = (next.p, next.h) }
                 }
-                if heads[s] != nil { heap.push(s, by: less) }
+                if heads[s] != nil { heap.push(s, by: order.less) }
             }
             if heap.isEmpty { done() }
             return p
@@ -331,3 +333,10 @@ final class ExternalCombineMap<K: Hashable, C> {
 }
 
 let spillLogger = EngineLogging.logger("ExternalSpill")
+
+/// The (partition, hash) at the head of each run of an ``ExternalCombineMap`` merge.
+final class MergeOrder {
+    var keys: [(p: Int, h: UInt64)] = []
+
+    func less(_ a: Int, _ b: Int) -> Bool { keys[a].p != keys[b].p ? keys[a].p < keys[b].p : keys[a].h < keys[b].h }
+}
