@@ -58,7 +58,8 @@ public final class EngineContext: Sendable {
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)))
         let tracker = MapOutputTracker()
         let env = TaskEnvironment(executorId: "driver", blockManager: blockManager, broadcastManager: broadcastManager,
-                                  mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress))
+                                  mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
+                                  executionMemory: FixedExecutionMemory.from(conf) ?? UnlimitedExecutionMemory())
         self.env = env
         let codec = LocalTaskBinaryCodec()
         self.codec = codec

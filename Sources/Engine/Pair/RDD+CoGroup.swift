@@ -37,20 +37,25 @@ extension RDD {
                                     numPartitions: partitioner.numPartitions,
                                     dependencies: [leftSource.dependency, rightSource.dependency],
                                     partitioner: partitioner, callSite: site, argumentError: bad) { p, ctx in
-            var groups: [K: ([V], [W])] = [:]
+            let groups = ExternalCombineMap<K, ([V], [W])>(
+                context: ctx, key: .codable, combiner: .pair([V].self, [W].self),
+                mergeCombiners: { c, d in
+                    c.0.append(contentsOf: d.0)
+                    c.1.append(contentsOf: d.1)
+                }, what: "cogroup map")
             let l = try leftSource.read(p, ctx)
             while let chunk = try l.next() {
                 for (k, v) in chunk {
-                    if let i = groups.index(forKey: k) { groups.values[i].0.append(v) } else { groups[k] = ([v], []) }
+                    try groups.upsert(k, v, create: { ([$0], []) }, merge: { c, v in c.0.append(v) })
                 }
             }
             let r = try rightSource.read(p, ctx)
             while let chunk = try r.next() {
                 for (k, w) in chunk {
-                    if let i = groups.index(forKey: k) { groups.values[i].1.append(w) } else { groups[k] = ([], [w]) }
+                    try groups.upsert(k, w, create: { ([], [$0]) }, merge: { c, w in c.1.append(w) })
                 }
             }
-            return ShuffleReaders.streamDictionary(groups)
+            return try groups.stream()
         }
     }
 

@@ -4,7 +4,8 @@ import Storage
 extension RDD {
     /// Sorts by key: a RangePartitioner built from a sample of the keys (one job) splits the
     /// keys into ranges, a shuffle moves each record to its range, and each partition is
-    /// sorted, so partition i's keys all precede partition i + 1's (follow, when descending).
+    /// sorted (externally, spilling sorted runs when execution memory is refused), so
+    /// partition i's keys all precede partition i + 1's (follow, when descending).
     @inlinable
     public func sortByKey<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V: Codable & SendableMetatype>(
         ascending: Bool = true, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
@@ -19,7 +20,15 @@ extension RDD {
         return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: "sortByKey",
                            numPartitions: shuffled.numPartitions, dependencies: shuffled.lineageDependencies,
                            partitioner: partitioner, callSite: site) { p, ctx in
-            var all = try shuffled.iterator(p, ctx).collectAll()
+            let sorter = ExternalSorter<K, V>(
+                context: ctx, key: .codable, value: .codable, less: ascending ? { $0 < $1 } : { $0 > $1 },
+                sortRun: ascending ? { $0.sort { $0.0 < $1.0 } } : { $0.sort { $0.0 > $1.0 } })
+            try shuffled.iterator(p, ctx).forEachChunk { chunk in
+                for (k, v) in chunk { try sorter.insert(k, v) }
+            }
+            if sorter.hasSpilled { return try sorter.merged() }
+            var all = sorter.buffer
+            sorter.buffer = []
             if ascending { all.sort { $0.0 < $1.0 } } else { all.sort { $0.0 > $1.0 } }
             return PartitionStream.of(all)
         }

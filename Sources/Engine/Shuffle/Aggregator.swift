@@ -17,13 +17,13 @@ public struct Aggregator<V, C>: Sendable {
 
     /// Folds `chunk`'s values into `map` by key.
     @inlinable
-    func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: CombineMap<K, C>) throws {
+    func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: ExternalCombineMap<K, C>) throws {
         for (k, v) in chunk { try map.upsert(k, v, create: createCombiner, merge: mergeValue) }
     }
 
     /// Folds a combiner into `map` under `key`.
     @inlinable
-    func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: CombineMap<K, C>) throws {
+    func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: ExternalCombineMap<K, C>) throws {
         try map.upsert(key, c, create: { $0 }, merge: mergeCombiners)
     }
 }

@@ -125,6 +125,32 @@ final class CombineMap<K: Hashable, C> {
         table.pointee.indexCapacity = capacity
     }
 
+    /// Bytes of the entry array and the index: what the map holds besides its keys' and combiners' heap storage.
+    @inlinable
+    var tableBytes: Int {
+        let t = table.pointee
+        return t.entryCapacity * MemoryLayout<Entry>.stride + t.indexCapacity * MemoryLayout<UInt32>.stride
+    }
+
+    /// Entry `n` (in insertion order), for sampling sizes and for spilling.
+    @inlinable
+    func entry(_ n: Int) -> UnsafeMutablePointer<Entry> { table.pointee.entries + n }
+
+    /// Removes every entry and shrinks the table to `capacity` keys (after a spill, to give the memory back).
+    @inlinable
+    func removeAll(capacity initial: Int = 64) {
+        var c = 16
+        while c < initial * 2 { c <<= 1 }
+        let t = table.pointee
+        t.entries.deinitialize(count: t.count)
+        t.entries.deallocate()
+        t.index.deallocate()
+        let index = UnsafeMutablePointer<UInt32>.allocate(capacity: c)
+        index.initialize(repeating: 0, count: c)
+        table.pointee = Table(index: index, indexCapacity: c, entries: .allocate(capacity: c / 2), entryCapacity: c / 2,
+                              count: 0)
+    }
+
     /// Calls `body` with every entry, in insertion order.
     @inlinable
     func forEach(_ body: (K, C) throws -> Void) rethrows {

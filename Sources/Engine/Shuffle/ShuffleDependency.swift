@@ -11,12 +11,12 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
     // Unchecked: all stored properties are immutable and their closures @Sendable.
     let rdd: RDD<(K, V)>
     let partitioner: any Partitioner
-    /// Turns one map partition's records into one serialized buffer per reduce partition.
-    let writeRecords: @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter]
+    /// Writes one map partition's records to the map output, reduce partition after reduce partition.
+    let writeRecords: @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void
 
     @usableFromInline
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner,
-         writeRecords: @escaping @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter]) {
+         writeRecords: @escaping @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void) {
         self.rdd = rdd
         self.partitioner = partitioner
         self.writeRecords = writeRecords
@@ -24,15 +24,13 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
     }
 
     func runMapTask(partition: Int, context: TaskContext) throws -> MapStatus {
-        let buffers = try writeRecords(try rdd.iterator(partition, context), context)
+        let input = try rdd.iterator(partition, context)
         let env = context.env
         let writer = try ShuffleMapOutputWriter(resolver: env.blockManager.shuffleResolver, shuffleId: shuffleId,
                                                 mapId: Int(context.taskAttemptId), numPartitions: numReducePartitions,
                                                 compress: env.shuffleCompress)
         do {
-            for (reduceId, buffer) in buffers.enumerated() where buffer.count > 0 {
-                try buffer.bytes.withUnsafeBytes { raw in try writer.writePartition(reduceId, raw) }
-            }
+            try writeRecords(input, context, writer)
             let lengths = try writer.commit()
             let written = lengths.reduce(0, +)
             context.updateMetrics { $0.shuffleBytesWritten += written }
@@ -48,53 +46,59 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
 /// Builds the map-side record writers; `@inlinable` so they specialize in the caller's module.
 @usableFromInline
 enum ShuffleWriters {
-    /// Combines values by key in a hash map, then writes `(K, C)` per reduce partition.
+    /// Combines values by key in a spillable hash map, then writes `(K, C)` per reduce partition.
     @inlinable
     static func combining<K: Hashable & SendableMetatype, V, C>(
         aggregator: Aggregator<V, C>, partition: @escaping @Sendable (K) -> Int, numPartitions: Int,
         key: ElementCodec<K>, combiner: ElementCodec<C>
-    ) -> @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter] {
-        { input, ctx in
-            let map = CombineMap<K, C>()
+    ) -> @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void {
+        { input, ctx, writer in
+            let map = ExternalCombineMap<K, C>(context: ctx, key: key, combiner: combiner,
+                                               mergeCombiners: aggregator.mergeCombiners, partition: partition)
             var records: Int64 = 0
             try input.forEachRecord { kv in
                 records += 1
                 try map.upsert(kv.0, kv.1, create: aggregator.createCombiner, merge: aggregator.mergeValue)
             }
-            var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
-            try map.forEach { k, c in
-                let p = partition(k)
-                try key.write(k, &buffers[p])
-                try combiner.write(c, &buffers[p])
+            let written: Int64
+            if map.hasSpilled {
+                written = try map.writeMerged(to: writer)
+            } else {
+                var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
+                try map.map.forEach { k, c in
+                    let p = partition(k)
+                    try key.write(k, &buffers[p])
+                    try combiner.write(c, &buffers[p])
+                }
+                for (reduceId, buffer) in buffers.enumerated() where buffer.count > 0 {
+                    try buffer.bytes.withUnsafeBytes { raw in try writer.writePartition(reduceId, raw) }
+                }
+                written = Int64(map.map.count)
             }
-            let written = Int64(map.count)
             ctx.updateMetrics {
                 $0.recordsRead += records
                 $0.shuffleRecordsWritten += written
             }
-            return buffers
         }
     }
 
-    /// Writes every `(K, V)` record to its reduce partition's buffer.
+    /// Writes every `(K, V)` record to its reduce partition's buffer, spilling the buffers when memory is refused.
     @inlinable
     static func plain<K, V>(
         partition: @escaping @Sendable (K) -> Int, numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>
-    ) -> @Sendable (PartitionStream<(K, V)>, TaskContext) throws -> [ByteWriter] {
-        { input, ctx in
-            var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
+    ) -> @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void {
+        { input, ctx, writer in
+            var buffers = PartitionedBuffers<K, V>(numPartitions: numPartitions, key: key, value: value, context: ctx)
             var records: Int64 = 0
             try input.forEachRecord { kv in
                 records += 1
-                let p = partition(kv.0)
-                try key.write(kv.0, &buffers[p])
-                try value.write(kv.1, &buffers[p])
+                try buffers.append(kv.0, kv.1, to: partition(kv.0))
             }
+            try buffers.write(to: writer)
             ctx.updateMetrics {
                 $0.recordsRead += records
                 $0.shuffleRecordsWritten += records
             }
-            return buffers
         }
     }
 }

@@ -46,34 +46,38 @@ struct ShuffleSegments {
 /// Builds reduce-side streams; `@inlinable` so they specialize in the caller's module.
 @usableFromInline
 enum ShuffleReaders {
-    /// Merges combiners (or values, without map-side combine) by key, then streams the map.
+    /// Merges combiners (or values, without map-side combine) by key in a spillable map, then streams it.
     @inlinable
     static func aggregating<K: Hashable, V, C>(
         shuffleId: Int, reduceId: Int, context: TaskContext, aggregator: Aggregator<V, C>, mapSideCombine: Bool,
         key: ElementCodec<K>, value: ElementCodec<V>, combiner: ElementCodec<C>
     ) throws -> PartitionStream<(K, C)> {
         var segments = try ShuffleSegments(shuffleId: shuffleId, reduceId: reduceId, context: context)
-        let map = CombineMap<K, C>()
+        let map = ExternalCombineMap<K, C>(context: context, key: key, combiner: combiner,
+                                           mergeCombiners: aggregator.mergeCombiners)
         var records: Int64 = 0
+        // Only a record that does not decode is a fetch failure; a spill that fails (full disk) is the task's own error.
+        func corrupt(_ e: StorageError) -> FetchFailedError {
+            FetchFailedError(shuffleId: shuffleId, mapIndex: segments.currentMapIndex, reduceId: reduceId, message: "\(e)")
+        }
         while var reader = try segments.next() {
-            do {
-                while !reader.isAtEnd {
-                    let k = try key.read(&reader)
-                    records += 1
-                    if mapSideCombine {
-                        try aggregator.combineCombiner(k, try combiner.read(&reader), into: map)
-                    } else {
-                        try map.upsert(k, try value.read(&reader), create: aggregator.createCombiner,
-                                       merge: aggregator.mergeValue)
-                    }
+            while !reader.isAtEnd {
+                let k: K
+                do { k = try key.read(&reader) } catch let e as StorageError { throw corrupt(e) }
+                records += 1
+                if mapSideCombine {
+                    let c: C
+                    do { c = try combiner.read(&reader) } catch let e as StorageError { throw corrupt(e) }
+                    try aggregator.combineCombiner(k, c, into: map)
+                } else {
+                    let v: V
+                    do { v = try value.read(&reader) } catch let e as StorageError { throw corrupt(e) }
+                    try map.upsert(k, v, create: aggregator.createCombiner, merge: aggregator.mergeValue)
                 }
-            } catch let e as StorageError {
-                throw FetchFailedError(shuffleId: shuffleId, mapIndex: segments.currentMapIndex, reduceId: reduceId,
-                                       message: "\(e)")
             }
         }
         context.updateMetrics { $0.shuffleRecordsRead += records }
-        return map.stream()
+        return try map.stream()
     }
 
     /// Streams the `(K, V)` records as they were written, map output after map output.
