@@ -8,6 +8,12 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     case io(path: String, operation: String, reason: String)
     /// A value whose type cannot be serialized.
     case notSerializable(String)
+    /// An executor memory budget too small to run one task: what was given and the minimum.
+    case memoryTooSmall(given: Int64, minimum: Int64)
+    /// A memory setting out of range: which one, its value, and the allowed range.
+    case invalidConfiguration(String)
+    /// A block lock that was not granted: which block, which task, and why.
+    case lockFailed(String)
 
     public var description: String {
         switch self {
@@ -17,6 +23,11 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
             let hint = reason.contains("No space left") ? "; free space there or set engine.local.dir to a disk with room" : ""
             return "cannot \(op) \(path): \(reason)\(hint)"
         case .notSerializable(let what): return "not serializable: \(what)"
+        case .memoryTooSmall(let given, let minimum):
+            return "executor memory \(ByteFormat.format(given)) is too small to run a task: at least "
+                + "\(ByteFormat.format(minimum)) is needed (\(ByteFormat.format(minimum - given)) more); raise --executor-memory"
+        case .invalidConfiguration(let what): return "invalid memory configuration: \(what)"
+        case .lockFailed(let what): return "cannot lock block: \(what)"
         }
     }
 }
