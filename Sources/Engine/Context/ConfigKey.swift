@@ -58,3 +58,15 @@ extension ConfigKey where Value == String {
         ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> String in text }
     }
 }
+
+extension ConfigKey where Value == Double {
+    /// A fraction key whose value must lie in `range`.
+    public static func fraction(_ name: String, default d: Double, in range: ClosedRange<Double>, doc: String) -> ConfigKey<Double> {
+        ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> Double in
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+                throw .badConf(key: name, value: text, expected: "a number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return v
+        }
+    }
+}

@@ -12,7 +12,14 @@ public enum EngineKeys {
     public static let shuffleCompress = ConfigKey<Bool>.bool(
         "engine.shuffle.compress", default: true, doc: "lz4-compress shuffle output")
     public static let executorMemory = ConfigKey<Int64>.bytes(
-        "engine.executor.memory", default: 1 << 30, doc: "memory budget of each executor")
+        "engine.executor.memory", default: 1 << 30,
+        doc: "memory budget of each executor: reserved, then a unified region for storage and execution")
+    public static let memoryFraction = ConfigKey<Double>.fraction(
+        "engine.memory.fraction", default: 0.6, in: 0.01...1,
+        doc: "share of (executor memory - reserved) for execution and storage together")
+    public static let memoryStorageFraction = ConfigKey<Double>.fraction(
+        "engine.memory.storageFraction", default: 0.5, in: 0...0.99,
+        doc: "share of the unified region storage keeps from execution's reclaiming")
     public static let defaultParallelism = ConfigKey<Int>.int(
         "engine.default.parallelism", default: 0, minimum: 0,
         doc: "default partition count of shuffles and parallelize (0: the master's cores)")
@@ -34,6 +41,8 @@ public enum EngineKeys {
         (taskMaxFailures.name, "\(taskMaxFailures.defaultValue)", taskMaxFailures.doc),
         (shuffleCompress.name, "\(shuffleCompress.defaultValue)", shuffleCompress.doc),
         (executorMemory.name, "1g", executorMemory.doc),
+        (memoryFraction.name, "0.6", memoryFraction.doc),
+        (memoryStorageFraction.name, "0.5", memoryStorageFraction.doc),
         (defaultParallelism.name, "0", defaultParallelism.doc),
         (filesBlockSize.name, "32m", filesBlockSize.doc),
         (localDir.name, "$TMPDIR", localDir.doc),
@@ -47,6 +56,8 @@ public enum EngineKeys {
         if let v = values[taskMaxFailures.name] { _ = try taskMaxFailures.parse(v) }
         if let v = values[shuffleCompress.name] { _ = try shuffleCompress.parse(v) }
         if let v = values[executorMemory.name] { _ = try executorMemory.parse(v) }
+        if let v = values[memoryFraction.name] { _ = try memoryFraction.parse(v) }
+        if let v = values[memoryStorageFraction.name] { _ = try memoryStorageFraction.parse(v) }
         if let v = values[defaultParallelism.name] { _ = try defaultParallelism.parse(v) }
         if let v = values[filesBlockSize.name] { _ = try filesBlockSize.parse(v) }
         if let v = values[broadcastBlockSize.name] { _ = try broadcastBlockSize.parse(v) }

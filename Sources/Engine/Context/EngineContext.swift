@@ -21,6 +21,8 @@ public final class EngineContext: Sendable {
     public let appName: String
     /// The driver's executor environment (in local mode, the only one).
     public let env: TaskEnvironment
+    /// The executor's unified memory manager (storage and execution pools).
+    public let memoryManager: UnifiedMemoryManager
     let dagScheduler: DAGScheduler
     let taskScheduler: TaskSchedulerImpl
     let backend: LocalSchedulerBackend
@@ -47,6 +49,19 @@ public final class EngineContext: Sendable {
         EngineLogging.setUp(level: Logger.Level(rawValue: conf.get(EngineKeys.logLevel).lowercased()) ?? .info)
         logger = EngineLogging.logger("EngineContext")
 
+        let memoryManager: UnifiedMemoryManager
+        do {
+            memoryManager = try UnifiedMemoryManager.forExecutor(
+                memory: conf.get(EngineKeys.executorMemory), memoryFraction: conf.get(EngineKeys.memoryFraction),
+                storageFraction: conf.get(EngineKeys.memoryStorageFraction))
+        } catch {
+            throw .invalidArgument("\(error)")
+        }
+        self.memoryManager = memoryManager
+        let memoryLine = "Executor memory \(ByteSize.format(conf.get(EngineKeys.executorMemory))): unified region "
+            + "\(ByteSize.format(memoryManager.maxMemory)), storage region \(ByteSize.format(memoryManager.storagePoolSize))"
+        logger.info("\(memoryLine)")
+
         let localDirs = conf.get(EngineKeys.localDir).split(separator: ",").map(String.init).filter { !$0.isEmpty }
         let blockManager: BlockManager
         do {
@@ -59,7 +74,7 @@ public final class EngineContext: Sendable {
         let tracker = MapOutputTracker()
         let env = TaskEnvironment(executorId: "driver", blockManager: blockManager, broadcastManager: broadcastManager,
                                   mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
-                                  executionMemory: FixedExecutionMemory.from(conf) ?? UnlimitedExecutionMemory())
+                                  executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager)
         self.env = env
         let codec = LocalTaskBinaryCodec()
         self.codec = codec
