@@ -1,9 +1,14 @@
 import Synchronization
 
-/// The storage of one executor (or the driver): blocks in memory, files on
-/// disk, shuffle output. Minimal for now: a serialized-bytes memory store
-/// without a budget; the unified memory manager, eviction and remote fetch
-/// come later behind this same API.
+/// The storage of one executor (or the driver), as Spark's `BlockManager`: blocks in
+/// memory (``MemoryStore``) and on disk (``DiskStore``) under block locks
+/// (``BlockInfoManager``), memory governed by a ``UnifiedMemoryManager``, and shuffle output.
+///
+/// A block read with ``getValues(_:serializer:task:)`` stays read-locked until the caller
+/// calls ``releaseLock(_:task:)`` or the task ends (``releaseAllLocks(forTask:)``), so it
+/// cannot be evicted while in use. Evicted blocks whose level uses disk are written there.
+///
+/// Lock order: BlockInfo → MemoryManager, never the reverse (see ``MemoryStore``).
 ///
 /// Invariant: ``memoryUsed`` is the sum of the sizes of the blocks held in memory.
 public final class BlockManager: Sendable {
@@ -13,42 +18,205 @@ public final class BlockManager: Sendable {
     public let diskBlockManager: DiskBlockManager
     /// Map output files of the shuffles run here.
     public let shuffleResolver: IndexShuffleBlockResolver
+    /// The executor's memory (unlimited when none was given).
+    public let memoryManager: UnifiedMemoryManager
+    /// Per-block locks.
+    public let blockInfoManager: BlockInfoManager
+    /// Blocks in memory.
+    public let memoryStore: MemoryStore
+    /// Blocks on disk.
+    public let diskStore: DiskStore
 
-    private struct MemoryStore {
-        var blocks: [BlockId: [UInt8]] = [:]
-        var used: Int64 = 0
-    }
-    private let memory = Mutex(MemoryStore())
+    /// Task id for puts and removals made outside a task (broadcast pieces, the driver).
+    static let outsideTask = BlockInfoManager.nonTaskId
 
-    /// Creates the block manager of executor `executorId`, with fresh directories under `localDirs`.
-    public init(executorId: String, host: String = "localhost", port: Int = 0, localDirs: [String]) throws(StorageError) {
+    /// Creates the block manager of executor `executorId`, with fresh directories under
+    /// `localDirs`, drawing memory from `memoryManager` (nil: unlimited).
+    public init(executorId: String, host: String = "localhost", port: Int = 0, localDirs: [String],
+                memoryManager: UnifiedMemoryManager? = nil) throws(StorageError) {
         blockManagerId = BlockManagerId(executorId: executorId, host: host, port: port)
         diskBlockManager = try DiskBlockManager(rootDirs: localDirs)
         shuffleResolver = IndexShuffleBlockResolver(diskBlockManager: diskBlockManager)
-    }
-
-    /// Stores `bytes` in memory under `id`, replacing any previous block.
-    public func putBytes(_ id: BlockId, _ bytes: [UInt8]) throws(StorageError) {
-        memory.withLock { m in
-            let old = m.blocks.updateValue(bytes, forKey: id)
-            m.used += Int64(bytes.count) - Int64(old?.count ?? 0)
+        let mm = memoryManager ?? UnifiedMemoryManager(maxMemory: Int64.max / 4, storageRegionSize: Int64.max / 8)
+        self.memoryManager = mm
+        blockInfoManager = BlockInfoManager()
+        memoryStore = MemoryStore(memoryManager: mm, blockInfoManager: blockInfoManager)
+        let disk = DiskStore(diskBlockManager: diskBlockManager)
+        diskStore = disk
+        memoryStore.setDropHandler { id, _, bytes in
+            guard let data = try? bytes() else { return false }
+            return (try? disk.put(id, bytes: data)) != nil
         }
     }
 
-    /// The bytes of block `id`, if held here.
+    // MARK: Bytes (broadcast pieces, task results)
+
+    /// Stores `bytes` under `id` (replacing any previous block) at `level`: in memory if it
+    /// fits, else on disk when the level allows.
+    public func putBytes(_ id: BlockId, _ bytes: [UInt8], level: StorageLevel = .MEMORY_AND_DISK_SER) throws(StorageError) {
+        removeBlock(id)
+        let task = Self.outsideTask
+        guard blockInfoManager.lockNewBlockForWriting(id, info: BlockInfo(level: level), task: task) else {
+            blockInfoManager.unlock(id, task: task)
+            return  // another thread stored it meanwhile
+        }
+        if level.useMemory && memoryStore.putBytes(id, bytes, level: level) {
+            blockInfoManager.update(id, task: task, size: Int64(bytes.count))
+        } else if level.useDisk {
+            do {
+                try diskStore.put(id, bytes: bytes)
+            } catch {
+                blockInfoManager.removeBlock(id, task: task)
+                throw error
+            }
+            blockInfoManager.update(id, task: task, size: Int64(bytes.count))
+        } else {
+            blockInfoManager.removeBlock(id, task: task)
+            return
+        }
+        blockInfoManager.unlock(id, task: task)
+    }
+
+    /// The bytes of block `id`, from memory or disk, if held here (a block stored as
+    /// values is not returned: read it with ``getValues(_:serializer:task:)``).
     public func getBytes(_ id: BlockId) -> [UInt8]? {
-        memory.withLock { $0.blocks[id] }
+        if let b = memoryStore.getBytes(id) { return b }
+        if diskStore.contains(id) { return try? diskStore.getBytes(id) }
+        return nil
     }
 
-    /// Drops block `id` if held.
-    public func removeBlock(_ id: BlockId) {
-        memory.withLock { m in
-            if let old = m.blocks.removeValue(forKey: id) { m.used -= Int64(old.count) }
+    // MARK: Values (cached RDD partitions)
+
+    /// Caches the chunks of partition block `id` at `level` for task `task`: unrolled
+    /// into memory as far as memory allows, then to disk if the level uses disk; else
+    /// the values come back to be iterated without caching. `serializer` is needed for
+    /// serialized and disk levels.
+    public func putValues<T>(_ id: BlockId, level: StorageLevel, task: Int64,
+                             chunks: @escaping () throws -> [T]?, estimate: ([T]) -> Int64,
+                             serializer: BlockSerializer<T>?) throws -> BlockPutResult<T> {
+        guard level.isValid else {
+            return .notStored(PartiallyUnrolled(unrolled: [], rest: chunks, releaseMemory: {}))
         }
+        if (level.useDisk || !level.deserialized) && serializer == nil {
+            throw StorageError.notSerializable("block \(id) at \(level) needs a serializer for its values; pass one or use MEMORY_ONLY")
+        }
+        guard blockInfoManager.lockNewBlockForWriting(id, info: BlockInfo(level: level), task: task) else {
+            blockInfoManager.unlock(id, task: task)
+            return .alreadyStored
+        }
+        do {
+            let result = try store(id, level: level, task: task, chunks: chunks, estimate: estimate, serializer: serializer)
+            switch result {
+            case .inMemory(let size), .onDisk(let size):
+                blockInfoManager.update(id, task: task, size: size)
+                blockInfoManager.unlock(id, task: task)
+            case .notStored, .alreadyStored:
+                blockInfoManager.removeBlock(id, task: task)
+            }
+            return result
+        } catch {
+            memoryStore.remove(id)
+            diskStore.remove(id)
+            blockInfoManager.removeBlock(id, task: task)
+            throw error
+        }
+    }
+
+    private func store<T>(_ id: BlockId, level: StorageLevel, task: Int64, chunks: @escaping () throws -> [T]?,
+                          estimate: ([T]) -> Int64, serializer: BlockSerializer<T>?) throws -> BlockPutResult<T> {
+        if !level.useMemory {
+            return .onDisk(size: try writeToDisk(id) { try chunks().map { try serializer!.frame($0) } })
+        }
+        if level.deserialized {
+            let serialize = serializer.map { s in { (all: [[T]]) throws -> [UInt8] in try all.flatMap { try s.frame($0) } } }
+            switch try memoryStore.putValues(id, level: level, task: task, chunks: chunks, estimate: estimate, serialize: serialize) {
+            case .stored(let size): return .inMemory(size: size)
+            case .partial(let p):
+                guard level.useDisk, let s = serializer else { return .notStored(p) }
+                return .onDisk(size: try writeToDisk(id) { try p.next().map { try s.frame($0) } })
+            }
+        }
+        let s = serializer!
+        switch try memoryStore.putByteChunks(id, level: level, task: task, chunks: { try chunks().map { try s.frame($0) } }) {
+        case .stored(let size): return .inMemory(size: size)
+        case .partial(let p):
+            if level.useDisk { return .onDisk(size: try writeToDisk(id) { try p.next() }) }
+            var pending: [[T]] = []
+            return .notStored(PartiallyUnrolled(unrolled: [], rest: {
+                while pending.isEmpty {
+                    guard let frame = try p.next() else { return nil }
+                    pending = try s.unframe(frame)
+                }
+                return pending.removeFirst()
+            }, releaseMemory: { p.release() }))
+        }
+    }
+
+    private func writeToDisk(_ id: BlockId, _ next: () throws -> [UInt8]?) throws -> Int64 {
+        try diskStore.put(id) { write in
+            while let piece = try next() { try write(piece) }
+        }
+        return diskStore.getSize(id) ?? 0
+    }
+
+    /// The values of block `id` if stored here (from memory, or decoded from memory bytes
+    /// or disk), read-locked for `task` until ``releaseLock(_:task:)`` or the task's end.
+    public func getValues<T>(_ id: BlockId, serializer: BlockSerializer<T>?, task: Int64) throws -> [[T]]? {
+        guard blockInfoManager.lockForReading(id, task: task) != nil else { return nil }
+        do {
+            if let v = memoryStore.getValues(id, as: T.self) { return v }
+            if let s = serializer {
+                if let b = memoryStore.getBytes(id) { return try s.unframe(b) }
+                if diskStore.contains(id) { return try s.unframe(try diskStore.getBytes(id)) }
+            }
+        } catch {
+            blockInfoManager.unlock(id, task: task)
+            throw error
+        }
+        blockInfoManager.unlock(id, task: task)
+        return nil
+    }
+
+    /// Releases one read lock `task` took on `id` with ``getValues(_:serializer:task:)``.
+    public func releaseLock(_ id: BlockId, task: Int64) {
+        blockInfoManager.unlock(id, task: task)
+    }
+
+    /// Releases every block lock and unroll reservation of `task` (when it ends, also on failure).
+    @discardableResult
+    public func releaseAllLocks(forTask task: Int64) -> [BlockId] {
+        memoryManager.releaseAllUnrollMemory(task: task)
+        return blockInfoManager.releaseAllLocks(forTask: task)
+    }
+
+    // MARK: Removal and accounting
+
+    /// Drops block `id` from memory and disk if held (waits for readers to finish).
+    public func removeBlock(_ id: BlockId) {
+        let task = Self.outsideTask
+        let locked = blockInfoManager.lockForWriting(id, task: task) != nil
+        memoryStore.remove(id)
+        diskStore.remove(id)
+        if locked { blockInfoManager.removeBlock(id, task: task) }
+    }
+
+    /// Drops every block of RDD `rddId`; how many there were.
+    @discardableResult
+    public func removeRdd(_ rddId: Int) -> Int {
+        let ids = Set(blockInfoManager.blockIds + memoryStore.blockIdsInLRUOrder + diskStore.blockIds).filter {
+            if case .rdd(let r, _) = $0 { return r == rddId }
+            return false
+        }
+        for id in ids { removeBlock(id) }
+        return ids.count
     }
 
     /// Bytes held by blocks in memory.
-    public var memoryUsed: Int64 { memory.withLock { $0.used } }
+    public var memoryUsed: Int64 { memoryStore.memoryUsed }
+    /// Bytes held by blocks on disk (shuffle files not included).
+    public var diskUsed: Int64 { diskStore.totalSize }
+    /// Blocks evicted from memory to disk, and blocks evicted and dropped.
+    public var evictionCounts: (toDisk: Int, dropped: Int) { memoryStore.evictionCounts }
 
     /// The stored (still compressed, if written so) segment for reducer
     /// `reduceId` of map `mapId`'s output of shuffle `shuffleId`.
@@ -58,7 +226,7 @@ public final class BlockManager: Sendable {
 
     /// Drops all memory blocks and removes the local directories.
     public func stop() {
-        memory.withLock { $0 = MemoryStore() }
+        memoryStore.clear()
         diskBlockManager.stop()
     }
 }

@@ -137,8 +137,10 @@ public final class MemoryStore: @unchecked Sendable {
                            estimate: ([T]) -> Int64) throws -> Unrolled<T> {
         let mm = memoryManager
         var reserved: Int64 = 0
-        var keepUnrolling = mm.acquireUnrollMemory(blockId: id, bytes: initialUnrollReservation, task: task)
-        if keepUnrolling { reserved = initialUnrollReservation }
+        // Capped at 1/8 of the memory so that small budgets can still cache.
+        let initial = min(initialUnrollReservation, mm.maxMemory / 8)
+        var keepUnrolling = mm.acquireUnrollMemory(blockId: id, bytes: initial, task: task)
+        if keepUnrolling { reserved = initial }
         var unrolled: [[T]] = []
         var size: Int64 = 0
         var finished = false
