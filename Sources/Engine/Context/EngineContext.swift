@@ -65,7 +65,8 @@ public final class EngineContext: Sendable {
         let localDirs = conf.get(EngineKeys.localDir).split(separator: ",").map(String.init).filter { !$0.isEmpty }
         let blockManager: BlockManager
         do {
-            blockManager = try BlockManager(executorId: "driver", localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs)
+            blockManager = try BlockManager(executorId: "driver", localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs,
+                                            memoryManager: memoryManager)
         } catch {
             throw .io(path: localDirs.joined(separator: ","), reason: "\(error); set engine.local.dir to a writable directory")
         }

@@ -55,8 +55,18 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
 
     /// Checkpoint marking and, once written, where the partitions are read from.
     @usableFromInline let checkpointState = CheckpointState<T>()
+    /// The storage level and record serializer once persisted.
+    let persistState = PersistState<T>()
 
-    public func preferredLocations(_ partition: Int) -> [String] { locations?(partition) ?? [] }
+    /// Where partition `partition` is best computed: the executors caching it when persisted
+    /// (as Spark's getPreferredLocs), else what the RDD's source says (none for most).
+    public func preferredLocations(_ partition: Int) -> [String] {
+        if persistState.active != nil {
+            let holders = context.env.blockManagerMaster.getLocations(.rdd(rddId: id, partition: partition))
+            if !holders.isEmpty { return holders.map(\.executorId) }
+        }
+        return locations?(partition) ?? []
+    }
 
     public var debugName: String { "\(kindName)[\(id)] at \(operation) at \(callSite)" }
 
@@ -64,6 +74,7 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     @inlinable
     public func iterator(_ partition: Int, _ context: TaskContext) throws -> PartitionStream<T> {
         if let read = checkpointState.reader { return try read(partition, context) }
+        if let cached = try persistedIterator(partition, context) { return cached }
         return try compute(partition, context)
     }
 

@@ -97,6 +97,8 @@ public final class Executor: Sendable {
         var failed = true
         if case .success = reason { failed = false }
         ctx.markTaskCompleted(failed: failed)
+        // Locks on cached blocks and unroll memory the task still holds, even when it failed.
+        _ = env.blockManager.releaseAllLocks(forTask: task.taskId)
         let spilled = ctx.memoryManager.spilled
         let peak = ctx.memoryManager.peak
         ctx.memoryManager.releaseAll()

@@ -12,10 +12,15 @@ public final class TaskEnvironment: Sendable {
     public let shuffleCompress: Bool
     /// Where tasks get execution memory.
     public let executionMemory: any ExecutionMemoryBudget
+    /// The driver's registry of which BlockManager holds which block (in-process in local mode).
+    public let blockManagerMaster: BlockManagerMaster
 
     public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
                 mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
-                executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory()) {
+                executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),
+                blockManagerMaster: BlockManagerMaster = BlockManagerMaster()) {
+        self.blockManagerMaster = blockManagerMaster
+        blockManagerMaster.registerBlockManager(blockManager.blockManagerId)
         self.executorId = executorId
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager

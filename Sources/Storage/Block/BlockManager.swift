@@ -133,14 +133,20 @@ public final class BlockManager: Sendable {
             case .stored(let size): return .inMemory(size: size)
             case .partial(let p):
                 guard level.useDisk, let s = serializer else { return .notStored(p) }
-                return .onDisk(size: try writeToDisk(id) { try p.next().map { try s.frame($0) } })
+                let size = try writeToDisk(id) { try p.next().map { try s.frame($0) } }
+                memoryFullPuts.withLock { $0 += 1 }
+                return .onDisk(size: size)
             }
         }
         let s = serializer!
         switch try memoryStore.putByteChunks(id, level: level, task: task, chunks: { try chunks().map { try s.frame($0) } }) {
         case .stored(let size): return .inMemory(size: size)
         case .partial(let p):
-            if level.useDisk { return .onDisk(size: try writeToDisk(id) { try p.next() }) }
+            if level.useDisk {
+                let size = try writeToDisk(id) { try p.next() }
+                memoryFullPuts.withLock { $0 += 1 }
+                return .onDisk(size: size)
+            }
             var pending: [[T]] = []
             return .notStored(PartiallyUnrolled(unrolled: [], rest: {
                 while pending.isEmpty {
@@ -217,6 +223,11 @@ public final class BlockManager: Sendable {
     public var diskUsed: Int64 { diskStore.totalSize }
     /// Blocks evicted from memory to disk, and blocks evicted and dropped.
     public var evictionCounts: (toDisk: Int, dropped: Int) { memoryStore.evictionCounts }
+
+    /// Blocks whose level uses memory that were written to disk because memory was full (as Spark,
+    /// a block is never evicted to make room for a block of the same RDD).
+    public var memoryFullPutsToDisk: Int { memoryFullPuts.withLock { $0 } }
+    private let memoryFullPuts = Mutex(0)
 
     /// The stored (still compressed, if written so) segment for reducer
     /// `reduceId` of map `mapId`'s output of shuffle `shuffleId`.

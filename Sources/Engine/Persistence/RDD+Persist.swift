@@ -1,0 +1,173 @@
+import Scheduler
+import Storage
+import Synchronization
+
+/// An RDD's storage level, and how its records are serialized when the level needs it.
+final class PersistState<T>: @unchecked Sendable {
+    // Unchecked: `level` and `serializer` are only touched under `lock`.
+    private let lock = Mutex(())
+    private var level = StorageLevel.NONE
+    private var serializer: BlockSerializer<T>?
+
+    init() {}
+
+    /// The level and serializer when persisted; nil when not.
+    var active: (level: StorageLevel, serializer: BlockSerializer<T>?)? {
+        lock.withLock { _ in level == .NONE ? nil : (level, serializer) }
+    }
+
+    var current: StorageLevel { lock.withLock { _ in level } }
+
+    func set(_ newLevel: StorageLevel, serializer newSerializer: BlockSerializer<T>?, rdd: String) throws(EngineError) {
+        let error: String? = lock.withLock { _ in
+            if level != .NONE && level != newLevel {
+                return "cannot change the storage level of \(rdd) from \(level) to \(newLevel) after it was "
+                    + "assigned one; unpersist() it first"
+            }
+            if (newLevel.useDisk || !newLevel.deserialized) && newSerializer == nil {
+                return "\(rdd) cannot be persisted at \(newLevel): its records (\(T.self)) are not Codable; "
+                    + "use MEMORY_ONLY, or records of a Codable type"
+            }
+            level = newLevel
+            serializer = newSerializer
+            return nil
+        }
+        if let error { throw .invalidArgument(error) }
+    }
+
+    func clear() { lock.withLock { _ in level = .NONE } }
+}
+
+/// Serializers of cached partitions: a chunk of records in the binary record format.
+enum PersistSerializers {
+    static func of<T>(_ codec: ElementCodec<T>) -> BlockSerializer<T> {
+        BlockSerializer(encode: { chunk in
+            var w = ByteWriter(capacity: chunk.count * 16)
+            for x in chunk { try codec.write(x, &w) }
+            return w.bytes
+        }, decode: { bytes in
+            var r = ByteReader(bytes)
+            var out: [T] = []
+            while !r.isAtEnd { out.append(try codec.read(&r)) }
+            return out
+        })
+    }
+
+    /// The serializer of `T` when it is Codable (found at run time), else nil.
+    static func dynamic<T>(_: T.Type) -> BlockSerializer<T>? {
+        guard let c = T.self as? any (Codable & SendableMetatype).Type else { return nil }
+        return opened(c, as: T.self)
+    }
+
+    private static func opened<C: Codable & SendableMetatype, T>(_: C.Type, as _: T.Type) -> BlockSerializer<T> {
+        let codec = ElementCodec<C>.codable
+        return of(ElementCodec<T>(write: { x, w in try codec.write(x as! C, &w) }, read: { r in try codec.read(&r) as! T }))
+    }
+}
+
+extension RDD {
+    /// How this RDD is persisted (`.NONE` when it is not).
+    public var storageLevel: StorageLevel { persistState.current }
+
+    /// Keeps this RDD's partitions in the executors' BlockManagers at `level` once computed, so
+    /// later jobs read them instead of recomputing them, as Spark's persist. Levels that use disk
+    /// or serialize need Codable records (pair RDDs of Codable keys and values qualify). Changing
+    /// the level of a persisted RDD is an error, as in Spark.
+    ///
+    /// (Codable records and pairs of Codable keys and values resolve to the overloads that
+    /// serialize them; this one serves every other record type.)
+    @discardableResult
+    public func persist(_ level: StorageLevel = .MEMORY_ONLY, file: String = #fileID,
+                        line: Int = #line) throws(EngineError) -> RDD<T> {
+        try persistState.set(level, serializer: PersistSerializers.dynamic(T.self),
+                             rdd: "\(debugName) (persist at \(makeCallSite(file, line)))")
+        return self
+    }
+
+    /// ``persist(_:file:line:)`` for pair RDDs of Codable keys and values.
+    @discardableResult
+    public func persist<K: Codable & SendableMetatype, V: Codable & SendableMetatype>(_ level: StorageLevel = .MEMORY_ONLY)
+        throws(EngineError) -> RDD<T> where T == (K, V)
+    {
+        try persistState.set(level, serializer: PersistSerializers.of(ElementCodec<(K, V)>.pair(K.self, V.self)),
+                             rdd: debugName)
+        return self
+    }
+
+    /// `persist(.MEMORY_ONLY)`.
+    @discardableResult
+    public func cache() throws(EngineError) -> RDD<T> { try persist(.MEMORY_ONLY, file: #fileID, line: #line) }
+
+    /// Removes the cached partitions and forgets the storage level.
+    @discardableResult
+    public func unpersist(blocking: Bool = true) -> RDD<T> {
+        persistState.clear()
+        _ = context.env.blockManagerMaster.removeRdd(id)
+        let removed = context.env.blockManager.removeRdd(id)
+        context.logger.info("Removed \(removed) cached blocks of \(debugName)")
+        return self
+    }
+
+    /// Partition `partition` through the BlockManager when the RDD is persisted, else nil.
+    @usableFromInline
+    func persistedIterator(_ partition: Int, _ ctx: TaskContext) throws -> PartitionStream<T>? {
+        guard let persisted = persistState.active else { return nil }
+        return try getOrCompute(partition, ctx, level: persisted.level, serializer: persisted.serializer)
+    }
+
+    /// Partition `partition`, from the BlockManager if cached, else computed and cached.
+    func getOrCompute(_ partition: Int, _ ctx: TaskContext, level: StorageLevel,
+                      serializer: BlockSerializer<T>?) throws -> PartitionStream<T> {
+        let bm = ctx.env.blockManager
+        let block = BlockId.rdd(rddId: id, partition: partition)
+        let task = ctx.taskAttemptId
+        if let chunks = try bm.getValues(block, serializer: serializer, task: task) {
+            return PersistStreams.of(chunks)
+        }
+        let computed = try compute(partition, ctx)
+        let result = try bm.putValues(block, level: level, task: task, chunks: { try computed.next() },
+                                      estimate: { SizeEstimator.estimate($0) }, serializer: serializer)
+        switch result {
+        case .inMemory(let size):
+            ctx.env.blockManagerMaster.updateBlockInfo(bm.blockManagerId, blockId: block, level: level,
+                                                       memSize: size, diskSize: 0)
+        case .onDisk(let size):
+            ctx.env.blockManagerMaster.updateBlockInfo(bm.blockManagerId, blockId: block, level: level,
+                                                       memSize: 0, diskSize: size)
+        default:
+            break
+        }
+        switch result {
+        case .inMemory, .onDisk, .alreadyStored:
+            guard let chunks = try bm.getValues(block, serializer: serializer, task: task) else {
+                // Stored, then evicted and dropped before we read it: compute again, uncached.
+                return try compute(partition, ctx)
+            }
+            return PersistStreams.of(chunks)
+        case .notStored(let partial):
+            let owned = Unchecked(partial)  // released once, when the task ends
+            ctx.addTaskCompletionListener { _, _ in owned.value.release() }
+            return PartitionStream { try partial.next() }
+        }
+    }
+}
+
+enum PersistStreams {
+    static func of<T>(_ chunks: [[T]]) -> PartitionStream<T> {
+        var i = 0
+        return PartitionStream {
+            guard i < chunks.count else { return nil }
+            defer { i += 1 }
+            return chunks[i]
+        }
+    }
+}
+
+extension RDD where T: Codable & SendableMetatype {
+    /// ``persist(_:file:line:)`` for Codable records.
+    @discardableResult
+    public func persist(_ level: StorageLevel = .MEMORY_ONLY) throws(EngineError) -> RDD<T> {
+        try persistState.set(level, serializer: PersistSerializers.of(ElementCodec<T>.codable), rdd: debugName)
+        return self
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Engine
+
+@Suite(.serialized) struct PersistenceTests {
+    private func context(memory: String = "1g") throws -> EngineContext {
+        var conf = EngineConf(loadEnvironment: false)
+        conf.set("engine.log.level", "error")
+        conf.set("engine.executor.memory", memory)
+        return try EngineContext(master: "local[2]", appName: "persist", conf: conf)
+    }
+
+    /// A later job reads cached partitions instead of computing them again, the block manager
+    /// master knows where they are, and unpersist removes them.
+    @Test func cachedPartitionsAreReadNotRecomputed() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let calls = Mutex(0)
+        let rdd = ctx.parallelize(Array(0..<10_000), numSlices: 4).map { x -> Int in calls.withLock { $0 += 1 }; return x * 2 }
+        try rdd.cache()
+        #expect(rdd.storageLevel == .MEMORY_ONLY)
+        #expect(try rdd.reduce(+) == 2 * (0..<10_000).reduce(0, +))
+        #expect(calls.withLock { $0 } == 10_000)
+        #expect(try rdd.collect() == (0..<10_000).map { $0 * 2 })
+        #expect(calls.withLock { $0 } == 10_000, "the second job read the cache")
+        #expect(rdd.preferredLocations(0) == ["driver"])
+        #expect(ctx.env.blockManager.memoryUsed > 0)
+
+        rdd.unpersist()
+        #expect(rdd.storageLevel == .NONE)
+        #expect(rdd.preferredLocations(0).isEmpty)
+        #expect(try rdd.count() == 10_000)
+        #expect(calls.withLock { $0 } == 20_000, "computed again after unpersist")
+    }
+
+    @Test func changingTheLevelIsAnError() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let rdd = ctx.parallelize([1, 2, 3])
+        try rdd.persist(.DISK_ONLY)
+        try rdd.persist(.DISK_ONLY)  // the same level again is fine
+        #expect(throws: EngineError.self) { try rdd.cache() }
+        rdd.unpersist()
+        try rdd.cache()
+    }
+
+    struct Opaque { let x: Int }  // not Codable
+
+    @Test func levelsThatSerializeNeedCodableRecords() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let opaque = ctx.parallelize([Opaque(x: 1)])
+        #expect(throws: EngineError.self) { try opaque.persist(.MEMORY_AND_DISK) }
+        try opaque.persist(.MEMORY_ONLY)
+        #expect(try opaque.map { $0.x }.collect() == [1])
+    }
+
+    /// Every level returns the same records, for plain and pair records, twice.
+    @Test(arguments: [StorageLevel.MEMORY_ONLY, .MEMORY_ONLY_SER, .MEMORY_AND_DISK, .MEMORY_AND_DISK_SER, .DISK_ONLY,
+                      .MEMORY_ONLY_2, .DISK_ONLY_2])
+    func everyLevelRoundTrips(level: StorageLevel) throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let words = (0..<5000).map { "w\($0 % 311)-\($0)" }
+        let strings = ctx.parallelize(words, numSlices: 3)
+        try strings.persist(level)
+        #expect(try strings.collect() == words)
+        #expect(try strings.collect() == words)
+        let pairs = strings.map { ($0, $0.count) }
+        try pairs.persist(level)
+        let expected = words.map { ($0, $0.count) }
+        for _ in 0..<2 {
+            let got = try pairs.collect()
+            #expect(got.map(\.0) == expected.map(\.0) && got.map(\.1) == expected.map(\.1))
+        }
+    }
+
+    /// The acceptance case: an RDD about three times larger than the unified memory region.
+    /// MEMORY_AND_DISK keeps every partition (what does not fit in memory goes to disk; as in
+    /// Spark, a block is never evicted for a block of its own RDD) and a second job reads them
+    /// back; caching a second RDD then evicts the least recently used blocks of the first to disk,
+    /// and the first still reads back whole. MEMORY_ONLY drops what does not fit and recomputes it,
+    /// with the same result.
+    @Test(arguments: ["MEMORY_AND_DISK", "MEMORY_ONLY"])
+    func rddLargerThanMemory(levelName: String) throws {
+        let ctx = try context(memory: "64m")  // unified region 28.8 MiB
+        defer { ctx.stop() }
+        let region = ctx.memoryManager.maxMemory
+        let partitions = 24
+        let perPartition = Int(3 * region) / partitions / 100  // ~100-byte strings: ~3 × the region in all
+        let calls = Mutex(0)
+        let level = StorageLevel.fromString(levelName)!
+        func strings(_ tag: String) -> RDD<String> {
+            ctx.parallelize(Array(0..<partitions), numSlices: partitions).flatMap { p -> [String] in
+                calls.withLock { $0 += 1 }
+                return (0..<perPartition).map { i in "\(tag)\(p)-i\(i)-" + String(repeating: "x", count: 80) }
+            }
+        }
+        let expectedBytes = (0..<partitions).reduce(0) { sum, p in
+            sum + (0..<perPartition).reduce(0) { $0 + "a\(p)-i\($1)-".count + 80 }
+        }
+        let a = strings("a")
+        try a.persist(level)
+        #expect(try a.count() == partitions * perPartition)
+        #expect(try a.map { $0.count }.reduce(+) == expectedBytes)
+        #expect(ctx.env.blockManager.memoryUsed <= region, "memory never above the region")
+        if levelName == "MEMORY_AND_DISK" {
+            #expect(calls.withLock { $0 } == partitions, "no partition computed twice")
+            #expect(ctx.env.blockManager.memoryFullPutsToDisk > 0, "partitions that did not fit went to disk")
+            #expect(ctx.env.blockManager.diskUsed > 0)
+            let b = strings("b")
+            try b.persist(level)
+            #expect(try b.count() == partitions * perPartition)
+            #expect(ctx.env.blockManager.evictionCounts.toDisk > 0, "blocks of the first RDD were evicted to disk")
+            #expect(try a.map { $0.count }.reduce(+) == expectedBytes, "the first RDD still reads back whole")
+            #expect(calls.withLock { $0 } == 2 * partitions, "nothing recomputed")
+        } else {
+            #expect(calls.withLock { $0 } > partitions, "dropped partitions were computed again")
+            #expect(ctx.env.blockManager.diskUsed == 0)
+        }
+    }
+}
