@@ -14,6 +14,8 @@ EngineContext.main(appName: "word-count") { ctx, args in
         .flatMap { $0.words }
         .map { ($0, 1) }
         .reduceByKey(numPartitions: options.partitions, +)
+    // Four actions read the counts: keep them (in memory, on disk when they do not fit).
+    try counts.persist(.MEMORY_AND_DISK)
     try counts.map { $0.0 + ByteString("\t\($0.1)") }.saveAsTextFile(options.output)
 
     let top = try counts.takeOrdered(10) { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }

@@ -53,10 +53,14 @@ enum PersistSerializers {
         })
     }
 
-    /// The serializer of `T` when it is Codable (found at run time), else nil.
+    /// The serializer of `T` when it is Codable or a pair of Codable values (found at run time), else nil.
     static func dynamic<T>(_: T.Type) -> BlockSerializer<T>? {
-        guard let c = T.self as? any (Codable & SendableMetatype).Type else { return nil }
-        return opened(c, as: T.self)
+        if let c = T.self as? any (Codable & SendableMetatype).Type { return opened(c, as: T.self) }
+        if _typeName(T.self).hasPrefix("(") {
+            let pairs = PairOfCodables<T>()
+            return BlockSerializer(encode: { try pairs.encode($0) }, decode: { try pairs.decode($0) })
+        }
+        return nil
     }
 
     private static func opened<C: Codable & SendableMetatype, T>(_: C.Type, as _: T.Type) -> BlockSerializer<T> {
@@ -73,24 +77,11 @@ extension RDD {
     /// later jobs read them instead of recomputing them, as Spark's persist. Levels that use disk
     /// or serialize need Codable records (pair RDDs of Codable keys and values qualify). Changing
     /// the level of a persisted RDD is an error, as in Spark.
-    ///
-    /// (Codable records and pairs of Codable keys and values resolve to the overloads that
-    /// serialize them; this one serves every other record type.)
     @discardableResult
     public func persist(_ level: StorageLevel = .MEMORY_ONLY, file: String = #fileID,
                         line: Int = #line) throws(EngineError) -> RDD<T> {
         try persistState.set(level, serializer: PersistSerializers.dynamic(T.self),
                              rdd: "\(debugName) (persist at \(makeCallSite(file, line)))")
-        return self
-    }
-
-    /// ``persist(_:file:line:)`` for pair RDDs of Codable keys and values.
-    @discardableResult
-    public func persist<K: Codable & SendableMetatype, V: Codable & SendableMetatype>(_ level: StorageLevel = .MEMORY_ONLY)
-        throws(EngineError) -> RDD<T> where T == (K, V)
-    {
-        try persistState.set(level, serializer: PersistSerializers.of(ElementCodec<(K, V)>.pair(K.self, V.self)),
-                             rdd: debugName)
         return self
     }
 
@@ -163,11 +154,54 @@ enum PersistStreams {
     }
 }
 
-extension RDD where T: Codable & SendableMetatype {
-    /// ``persist(_:file:line:)`` for Codable records.
-    @discardableResult
-    public func persist(_ level: StorageLevel = .MEMORY_ONLY) throws(EngineError) -> RDD<T> {
-        try persistState.set(level, serializer: PersistSerializers.of(ElementCodec<T>.codable), rdd: debugName)
-        return self
+/// Serializes records that are pairs `(A, B)` of Codable values, whose types the engine cannot
+/// name statically (a pair RDD made by `map`): the element types are learned from the first
+/// record and every later record must have the same ones.
+final class PairOfCodables<T>: @unchecked Sendable {
+    // Unchecked: `types` is only touched under `lock`.
+    private let lock = Mutex(())
+    private var types: (any Codable.Type, any Codable.Type)?
+
+    func encode(_ chunk: [T]) throws -> [UInt8] {
+        var w = ByteWriter(capacity: chunk.count * 16)
+        for x in chunk {
+            guard let (a, b) = x as? (any Codable, any Codable) else {
+                throw StorageError.notSerializable("records of type \(T.self) are not a pair of Codable values; "
+                                                   + "persist them at MEMORY_ONLY or make them Codable")
+            }
+            let learned = lock.withLock { _ in
+                if types == nil { types = (type(of: a), type(of: b)) }
+                return types!
+            }
+            guard type(of: a) == learned.0, type(of: b) == learned.1 else {
+                throw StorageError.notSerializable("a record of \(T.self) holds (\(type(of: a)), \(type(of: b))) "
+                                                   + "where earlier ones held (\(learned.0), \(learned.1))")
+            }
+            try Self.write(a, &w)
+            try Self.write(b, &w)
+        }
+        return w.bytes
+    }
+
+    func decode(_ bytes: [UInt8]) throws -> [T] {
+        guard let (ta, tb) = lock.withLock({ _ in types }) else {
+            throw StorageError.corrupt("cached pairs of \(T.self) read before any was written in this process")
+        }
+        var r = ByteReader(bytes)
+        var out: [T] = []
+        while !r.isAtEnd {
+            let a = try Self.read(ta, &r), b = try Self.read(tb, &r)
+            guard let pair = (a, b) as? T else { throw StorageError.corrupt("cannot rebuild a \(T.self) from its parts") }
+            out.append(pair)
+        }
+        return out
+    }
+
+    private static func write<C: Codable>(_ value: C, _ w: inout ByteWriter) throws {
+        try RecordCodec<C>().write(value, to: &w)
+    }
+
+    private static func read<C: Codable>(_: C.Type, _ r: inout ByteReader) throws -> Any {
+        try RecordCodec<C>().read(from: &r)
     }
 }
