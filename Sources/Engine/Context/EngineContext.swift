@@ -49,6 +49,7 @@ public final class EngineContext: Sendable {
         EngineLogging.setUp(level: Logger.Level(rawValue: conf.get(EngineKeys.logLevel).lowercased()) ?? .info)
         logger = EngineLogging.logger("EngineContext")
 
+        MallocTuning.configure(arenas: self.master.cores)
         let memoryManager: UnifiedMemoryManager
         do {
             memoryManager = try UnifiedMemoryManager.forExecutor(
@@ -89,12 +90,14 @@ public final class EngineContext: Sendable {
         }
         let lastJob = self.lastJob
         let summaryLogger = EngineLogging.logger("DAGScheduler")
+        let storageLogger = EngineLogging.logger("BlockManager")
         dagScheduler = DAGScheduler(taskScheduler: taskScheduler, codec: codec, broadcastManager: broadcastManager,
                                     mapOutputTracker: tracker, logger: EngineLogging.logger("DAGScheduler"),
                                     jobListener: { summary in
                                         lastJob.value.withLock { $0 = summary }
                                         lastJob.totals.withLock { $0.add(summary.metrics) }
                                         summaryLogger.info("\(JobSummaryText.describe(summary))")
+                                        storageLogger.info("\(JobSummaryText.storage(blockManager))")
                                     })
         taskScheduler.start(backend: backend)
         logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(LibUVInfo.version))")

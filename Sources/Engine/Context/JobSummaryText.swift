@@ -1,4 +1,5 @@
 import Scheduler
+import Storage
 
 /// The one-line job summary logged when a job ends, and the spill line jobs may print.
 public enum JobSummaryText {
@@ -9,6 +10,15 @@ public enum JobSummaryText {
         return "Job \(s.jobId) summary: \(s.stagesRun.count) stages run, \(s.stagesSkipped.count) skipped, "
             + "\(s.tasksRun) tasks; read \(ByteSize.format(m.bytesRead)); shuffle \(ByteSize.format(m.shuffleBytesWritten)) "
             + "written, \(ByteSize.format(m.shuffleBytesRead)) read; " + spills(m)
+    }
+
+    /// `storage: 12.0 MiB in memory, 80.0 MiB on disk; 5 blocks evicted to disk, 2 dropped, 9 written
+    /// to disk for lack of memory`.
+    public static func storage(_ bm: BlockManager) -> String {
+        let e = bm.evictionCounts
+        return "storage: \(ByteSize.format(bm.memoryUsed)) in memory, \(ByteSize.format(bm.diskUsed)) on disk; "
+            + "\(e.toDisk) blocks evicted to disk, \(e.dropped) dropped, \(bm.memoryFullPutsToDisk) written to disk "
+            + "for lack of memory"
     }
 
     /// `spilled 1.2 GiB from memory, 310.4 MiB on disk; peak execution memory 40.0 MiB`.
