@@ -13,6 +13,27 @@ private func manager(_ partitions: [Int], maxFailures: Int) -> TaskSetManager {
 private let ok = TaskEndReason.success(.value(TaskResultValue(1)))
 
 @Suite struct TaskSetManagerTests {
+    /// A task whose partition is cached on an executor goes to that executor when it offers a core;
+    /// tasks with no preference fill the rest.
+    @Test func prefersTheExecutorHoldingThePartition() throws {
+        var set = TaskSet(stageId: 1, stageAttempt: 0, jobId: 0, stageName: "ResultStage 1 (test)",
+                          tasks: (0..<4).map { ($0, .result(outputIndex: $0)) }, binary: BroadcastHandle(id: 1))
+        set.preferredLocations = [["exec-b"], [], ["exec-a"], ["exec-b", "exec-a"]]
+        var m = TaskSetManager(taskSet: set, maxFailures: 4)
+        let offeredA = m.resourceOffer(taskId: 1, executorId: "exec-a", host: "h")
+        let first = try #require(offeredA)
+        #expect(first.partition == 2 || first.partition == 3, "a task cached on exec-a: \(first.partition)")
+        let offeredB = m.resourceOffer(taskId: 2, executorId: "exec-b", host: "h")
+        let second = try #require(offeredB)
+        #expect(second.partition == 0 || second.partition == 3, "a task cached on exec-b: \(second.partition)")
+        #expect(first.partition != second.partition)
+        var rest: [Int] = []
+        while let d = m.resourceOffer(taskId: 3 + Int64(rest.count), executorId: "exec-c", host: "other") {
+            rest.append(d.partition)
+        }
+        #expect(Set(rest + [first.partition, second.partition]) == [0, 1, 2, 3], "every task ran once")
+    }
+
     @Test func handsOutEachTaskOnce() throws {
         var m = manager([5, 6, 7], maxFailures: 4)
         var launched: [TaskDescription] = []

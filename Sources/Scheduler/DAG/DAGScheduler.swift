@@ -144,9 +144,11 @@ public final class DAGScheduler: Sendable {
                 codec.release(previous.bytes)
                 broadcastManager.unbroadcast(previous.handle)
             }
-            taskScheduler.submitTasks(TaskSet(stageId: request.stageId, stageAttempt: request.stageAttempt,
-                                              jobId: request.jobId, stageName: request.stageName,
-                                              tasks: request.tasks, binary: handle))
+            var taskSet = TaskSet(stageId: request.stageId, stageAttempt: request.stageAttempt,
+                                  jobId: request.jobId, stageName: request.stageName,
+                                  tasks: request.tasks, binary: handle)
+            taskSet.preferredLocations = request.preferredLocations
+            taskScheduler.submitTasks(taskSet)
         case .cancelTasks(let stageId, let reason):
             taskScheduler.cancelTasks(stageId: stageId, reason: reason)
         case .stageEnded(let stageId):

@@ -222,8 +222,10 @@ public struct DAGSchedulerState: Sendable {
         }
         let shown = partitions.prefix(15).map(String.init).joined(separator: ", ")
         log(.info, "Submitting \(partitions.count) missing tasks from \(stage.name) (first 15 tasks are for partitions [\(shown)])")
-        out.append(.submitTasks(TaskSetRequest(stageId: stageId, stageAttempt: stage.latestAttempt, jobId: jobId,
-                                               stageName: stage.name, source: source, tasks: tasks)))
+        var request = TaskSetRequest(stageId: stageId, stageAttempt: stage.latestAttempt, jobId: jobId,
+                                     stageName: stage.name, source: source, tasks: tasks)
+        request.preferredLocations = partitions.map { stage.rdd.preferredLocations($0) }
+        out.append(.submitTasks(request))
     }
 
     private mutating func submitWaitingChildStages(_ parentId: Int) {

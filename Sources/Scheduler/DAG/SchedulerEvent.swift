@@ -45,6 +45,8 @@ public struct TaskSetRequest: Sendable {
     public let stageName: String
     public let source: StageBinarySource
     public let tasks: [(partition: Int, kind: TaskKind)]
+    /// Executor ids or hosts where each task is best run (cached partitions), as Spark's getPreferredLocs.
+    public var preferredLocations: [[String]] = []
 }
 
 /// What the state machine asks its shell to do.

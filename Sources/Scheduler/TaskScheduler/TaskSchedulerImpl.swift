@@ -88,7 +88,8 @@ public final class TaskSchedulerImpl: Sendable {
                 for (i, offer) in offers.enumerated() where free[i] > 0 {
                     for key in order where s.managers[key]!.hasPendingTasks {
                         let tid = s.nextTaskId
-                        if let desc = s.managers[key]!.resourceOffer(taskId: tid) {
+                        if let desc = s.managers[key]!.resourceOffer(taskId: tid, executorId: offer.executorId,
+                                                                     host: offer.host) {
                             s.nextTaskId += 1
                             s.taskToKey[tid] = key
                             s.taskToExecutor[tid] = offer.executorId

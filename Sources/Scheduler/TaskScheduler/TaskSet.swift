@@ -9,6 +9,8 @@ public struct TaskSet: Sendable {
     public let tasks: [(partition: Int, kind: TaskKind)]
     /// The broadcast stage binary every task of the set carries.
     public let binary: BroadcastHandle
+    /// Where each task is best run (executor ids or hosts); empty for any.
+    public var preferredLocations: [[String]] = []
 
     public init(stageId: Int, stageAttempt: Int, jobId: Int, stageName: String,
                 tasks: [(partition: Int, kind: TaskKind)], binary: BroadcastHandle) {

@@ -29,9 +29,17 @@ public struct TaskSetManager: Sendable {
     public var hasPendingTasks: Bool { !isZombie && !pending.isEmpty }
     public var isFinished: Bool { isZombie && running.isEmpty }
 
-    /// The next task to run, with `taskId`, or nil if none is pending.
-    public mutating func resourceOffer(taskId: Int64) -> TaskDescription? {
+    /// The next task to run on `executorId` at `host`, with `taskId`, or nil if none is pending:
+    /// a task that prefers this executor or host first (its partition is cached there), else the next.
+    public mutating func resourceOffer(taskId: Int64, executorId: String = "", host: String = "") -> TaskDescription? {
         guard !isZombie else { return nil }
+        if !taskSet.preferredLocations.isEmpty,
+           let local = pending.lastIndex(where: { i in
+               !successful[i] && i < taskSet.preferredLocations.count
+                   && taskSet.preferredLocations[i].contains { $0 == executorId || $0 == host }
+           }) {
+            pending.append(pending.remove(at: local))
+        }
         while let index = pending.popLast() {
             if successful[index] { continue }
             let t = taskSet.tasks[index]
