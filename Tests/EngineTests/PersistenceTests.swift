@@ -118,6 +118,12 @@ import Testing
         } else {
             #expect(calls.withLock { $0 } > partitions, "dropped partitions were computed again")
             #expect(ctx.env.blockManager.diskUsed == 0)
+            // The master was told of the drops: it names exactly the blocks still in memory.
+            let master = ctx.env.blockManagerMaster
+            let reported = (0..<partitions).filter { !master.getLocations(.rdd(rddId: a.id, partition: $0)).isEmpty }
+            let held = (0..<partitions).filter { ctx.env.blockManager.memoryStore.contains(.rdd(rddId: a.id, partition: $0)) }
+            #expect(reported == held, "master \(reported), memory \(held)")
+            #expect(held.count < partitions)
         }
     }
 }

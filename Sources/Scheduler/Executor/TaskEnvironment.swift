@@ -21,6 +21,7 @@ public final class TaskEnvironment: Sendable {
                 blockManagerMaster: BlockManagerMaster = BlockManagerMaster()) {
         self.blockManagerMaster = blockManagerMaster
         blockManagerMaster.registerBlockManager(blockManager.blockManagerId)
+        blockManager.setMaster(blockManagerMaster)
         self.executorId = executorId
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager

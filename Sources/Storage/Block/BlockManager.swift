@@ -43,10 +43,30 @@ public final class BlockManager: Sendable {
         memoryStore = MemoryStore(memoryManager: mm, blockInfoManager: blockInfoManager)
         let disk = DiskStore(diskBlockManager: diskBlockManager)
         diskStore = disk
-        memoryStore.setDropHandler { id, _, bytes in
-            guard let data = try? bytes() else { return false }
-            return (try? disk.put(id, bytes: data)) != nil
+        let masterRef = self.masterRef
+        let myId = blockManagerId
+        memoryStore.setDropHandler { id, level, bytes in
+            guard let data = try? bytes(), (try? disk.put(id, bytes: data)) != nil else { return false }
+            // As Spark's reportBlockStatus: the master learns the block is now on disk.
+            masterRef.value.withLock { $0 }?.updateBlockInfo(myId, blockId: id, level: level, memSize: 0,
+                                                            diskSize: disk.getSize(id) ?? 0)
+            return true
         }
+        memoryStore.setDroppedListener { id in
+            masterRef.value.withLock { $0 }?.updateBlockInfo(myId, blockId: id, level: .NONE, memSize: 0, diskSize: 0)
+        }
+    }
+
+    private let masterRef = MasterRef()
+
+    /// Holds the master; a class so the eviction handler can share it.
+    private final class MasterRef: Sendable {
+        let value = Mutex<BlockManagerMaster?>(nil)
+    }
+
+    /// Tells this BlockManager the master to report dropped and removed blocks to.
+    public func setMaster(_ master: BlockManagerMaster) {
+        masterRef.value.withLock { $0 = master }
     }
 
     // MARK: Bytes (broadcast pieces, task results)
@@ -204,6 +224,7 @@ public final class BlockManager: Sendable {
         memoryStore.remove(id)
         diskStore.remove(id)
         if locked { blockInfoManager.removeBlock(id, task: task) }
+        masterRef.value.withLock { $0 }?.updateBlockInfo(blockManagerId, blockId: id, level: .NONE, memSize: 0, diskSize: 0)
     }
 
     /// Drops every block of RDD `rddId`; how many there were.

@@ -59,6 +59,7 @@ public final class MemoryStore: @unchecked Sendable {
     private var entries: [BlockId: Entry] = [:]
     private var clock: UInt64 = 0
     private var dropHandler: DropHandler?
+    private var droppedListener: (@Sendable (BlockId) -> Void)?
     private var evictedToDiskCount = 0
     private var droppedCount = 0
 
@@ -76,6 +77,11 @@ public final class MemoryStore: @unchecked Sendable {
     /// Sets what happens to evicted blocks whose level uses disk.
     public func setDropHandler(_ handler: @escaping DropHandler) {
         lock.withLock { dropHandler = handler }
+    }
+
+    /// Sets the function told of each block evicted without going to disk (gone from this executor).
+    public func setDroppedListener(_ listener: @escaping @Sendable (BlockId) -> Void) {
+        lock.withLock { droppedListener = listener }
     }
 
     private func insert(_ id: BlockId, _ data: Entry.Data, size: Int64, level: StorageLevel) {
@@ -276,6 +282,7 @@ public final class MemoryStore: @unchecked Sendable {
                     }
                 }
             }
+            if !onDisk { lock.withLock { droppedListener }?(id) }
             if remove(id) { freed += e.size }
             lock.withLock { if onDisk { evictedToDiskCount += 1 } else { droppedCount += 1 } }
             if onDisk {
