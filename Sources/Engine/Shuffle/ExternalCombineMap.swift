@@ -38,7 +38,7 @@ final class ExternalCombineMap<K: Hashable, C> {
     let what: String
 
     /// Execution memory granted to this map.
-    private var held: Int64 = 0
+    private var grant = MemoryGrant()
     private var runs: [String] = []
     private var files: SpillFiles?
     private var spilledBytes: Int64 = 0
@@ -88,9 +88,8 @@ final class ExternalCombineMap<K: Hashable, C> {
     func checkMemory() throws {
         nextCheck = updates + Self.checkInterval
         let estimate = estimatedBytes()
-        guard estimate > held else { return }
-        held += context.memoryManager.acquire(2 * estimate - held)
-        guard estimate > held, map.count > 0 else { return }
+        if grant.covers(estimate, from: context.memoryManager) { return }
+        guard map.count > 0 else { return }
         try spill(estimate: estimate)
     }
 
@@ -174,8 +173,7 @@ final class ExternalCombineMap<K: Hashable, C> {
         runs.append(path)
         let entries = map.count
         map.removeAll()
-        context.memoryManager.release(held)
-        held = 0
+        grant.release(to: context.memoryManager)
         context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
         spilledBytes += estimate
         sampledHeap = 0
@@ -277,9 +275,8 @@ final class ExternalCombineMap<K: Hashable, C> {
             let e = map.entry(i)
             return Head(p: p, h: h, k: e.pointee.key, c: e.pointee.value)
         }
-        let paths = runs, files = self.files, memory = context.memoryManager, held = self.held
+        let paths = runs, files = self.files, memory = context.memoryManager, held = grant.take()
         runs = []
-        self.held = 0
         return try Merger(sources: sources, mergeCombiners: mergeCombiners) {
             for p in paths { files?.remove(p) }
             map.removeAll()

@@ -23,7 +23,7 @@ final class ExternalSorter<K, V> {
     let less: (K, K) -> Bool
     let sortRun: (inout [(K, V)]) -> Void
 
-    private var held: Int64 = 0
+    private var grant = MemoryGrant()
     private var runs: [String] = []
     private var files: SpillFiles?
     private let heapless = _isPOD(K.self) && _isPOD(V.self)
@@ -57,9 +57,7 @@ final class ExternalSorter<K, V> {
     func checkMemory() throws {
         nextCheck = buffer.count + 64
         let estimate = estimatedBytes()
-        guard estimate > held else { return }
-        held += context.memoryManager.acquire(2 * estimate - held)
-        guard estimate > held else { return }
+        if grant.covers(estimate, from: context.memoryManager) { return }
         try spill(estimate: estimate)
     }
 
@@ -110,8 +108,7 @@ final class ExternalSorter<K, V> {
         buffer = []
         nextCheck = 64
         nextSample = 0
-        context.memoryManager.release(held)
-        held = 0
+        grant.release(to: context.memoryManager)
         context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
         spillLogger.info("Task \(context.taskAttemptId) spilling sort buffer of \(records) records, \(ExternalCombineMap<Int, Int>.megabytes(estimate)) to disk (\(runs.count) time\(runs.count == 1 ? "" : "s") so far)")
     }
@@ -151,9 +148,8 @@ final class ExternalSorter<K, V> {
             heads.append(try next())
             if heads[s] != nil { heap.push(s, by: order) }
         }
-        let paths = runs, files = self.files, memory = context.memoryManager, held = self.held
+        let paths = runs, files = self.files, memory = context.memoryManager, held = grant.take()
         runs = []
-        self.held = 0
         var finished = false
         func finish() {
             guard !finished else { return }

@@ -17,7 +17,7 @@ struct PartitionedBuffers<K, V> {
     @usableFromInline let key: ElementCodec<K>
     @usableFromInline let value: ElementCodec<V>
     let context: TaskContext
-    private var held: Int64 = 0
+    private var grant = MemoryGrant()
     /// Per spill: its file and each reduce partition's (offset, length) in it.
     private var spills: [(path: String, segments: [(offset: Int64, length: Int64)])] = []
     private var files: SpillFiles?
@@ -46,9 +46,7 @@ struct PartitionedBuffers<K, V> {
         nextCheck = bytes + 4096
         var estimate: Int64 = 0
         for b in buffers { estimate += Int64(b.bytes.capacity) }
-        guard estimate > held else { return }
-        held += context.memoryManager.acquire(2 * estimate - held)
-        guard estimate > held else { return }
+        if grant.covers(estimate, from: context.memoryManager) { return }
         try spill(estimate: estimate)
     }
 
@@ -75,8 +73,7 @@ struct PartitionedBuffers<K, V> {
             throw error
         }
         spills.append((path, segments))
-        context.memoryManager.release(held)
-        held = 0
+        grant.release(to: context.memoryManager)
         context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
         spillLogger.info("Task \(context.taskAttemptId) spilling shuffle buffers of \(ExternalCombineMap<Int, Int>.megabytes(estimate)) to disk (\(spills.count) time\(spills.count == 1 ? "" : "s") so far)")
         bytes = 0
