@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]),
+        .target(name: "CShims"),
         .target(name: "Network", dependencies: ["CLibUV"]),
         .target(
             name: "Storage",
@@ -37,7 +38,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Scheduler", "Broadcast", "Storage", "Network", .product(name: "Logging", package: "swift-log"),
+                "Scheduler", "Broadcast", "Storage", "Network", "CShims", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "engine-submit",

@@ -33,6 +33,10 @@ public enum EngineKeys {
         "engine.log.level", default: "warning", doc: "trace, debug, info, notice, warning, error (info shows every stage and job)")
     public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
         "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
+    /// Hidden test key: local mode runs every task from a portable task binary rebuilt in a separate
+    /// replay context, as executors in other processes do (catches functions that cannot travel).
+    static let testPortableTaskBinaries = ConfigKey<Bool>.bool(
+        "engine.test.portableTaskBinaries", default: false, doc: "test only")
 
     /// Every known key's name, its default as text, and its doc.
     public static let all: [(name: String, defaultValue: String, doc: String)] = [

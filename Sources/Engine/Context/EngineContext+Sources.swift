@@ -6,6 +6,15 @@ extension EngineContext {
     @inlinable
     public func parallelize<T>(_ data: [T], numSlices: Int? = nil, file: String = #fileID,
                                line: Int = #line) -> RDD<T> {
+        let mark = idMark
+        let data = ParallelizeOperator<T>.encode(data)
+        return recorded(ParallelizeOperator<T>.self, "parallelize", mark: mark, inputs: [], functions: [data.shipped],
+                        params: ParallelizeParams(data: data.bytes, numSlices: numSlices), file: file, line: line,
+                        parallelizeRDD(data.values, numSlices: numSlices, file: file, line: line))
+    }
+
+    @inlinable
+    func parallelizeRDD<T>(_ data: [T], numSlices: Int?, file: String, line: Int) -> RDD<T> {
         let slices = max(1, numSlices ?? defaultParallelism)
         let box = Unchecked(data)
         let n = data.count

@@ -23,10 +23,10 @@ public final class EngineContext: Sendable {
     public let env: TaskEnvironment
     /// The executor's unified memory manager (storage and execution pools).
     public let memoryManager: UnifiedMemoryManager
-    let dagScheduler: DAGScheduler
-    let taskScheduler: TaskSchedulerImpl
-    let backend: LocalSchedulerBackend
-    let codec: LocalTaskBinaryCodec
+    /// The driver's scheduling; nil in a context that rebuilds lineages on an executor.
+    let driver: DriverRuntime?
+    /// The driver's default parallelism, in a context that rebuilds lineages on an executor.
+    let replayParallelism: Int?
     let logger: Logger
     private let rddIds = Mutex(0)
     private let shuffleIds = Mutex(0)
@@ -78,20 +78,20 @@ public final class EngineContext: Sendable {
                                   mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
                                   executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager)
         self.env = env
-        let codec = LocalTaskBinaryCodec()
-        self.codec = codec
-        taskScheduler = TaskSchedulerImpl(maxTaskFailures: conf.get(EngineKeys.taskMaxFailures),
+        let codec: any TaskBinaryCodec = conf.get(EngineKeys.testPortableTaskBinaries)
+            ? PortableTaskBinaryCodec(conf: conf, logger: EngineLogging.logger("TaskBinary")) : LocalTaskBinaryCodec()
+        let taskScheduler = TaskSchedulerImpl(maxTaskFailures: conf.get(EngineKeys.taskMaxFailures),
                                           logger: EngineLogging.logger("TaskSchedulerImpl"))
         let cores = self.master.cores
         let executorLogger = EngineLogging.logger("Executor")
-        backend = LocalSchedulerBackend(cores: cores) { statusSink in
+        let backend = LocalSchedulerBackend(cores: cores) { statusSink in
             Executor(executorId: "driver", cores: cores, env: env, codec: codec, logger: executorLogger,
                      statusSink: statusSink)
         }
         let lastJob = self.lastJob
         let summaryLogger = EngineLogging.logger("DAGScheduler")
         let storageLogger = EngineLogging.logger("BlockManager")
-        dagScheduler = DAGScheduler(taskScheduler: taskScheduler, codec: codec, broadcastManager: broadcastManager,
+        let dagScheduler = DAGScheduler(taskScheduler: taskScheduler, codec: codec, broadcastManager: broadcastManager,
                                     mapOutputTracker: tracker, logger: EngineLogging.logger("DAGScheduler"),
                                     jobListener: { summary in
                                         lastJob.value.withLock { $0 = summary }
@@ -100,13 +100,17 @@ public final class EngineContext: Sendable {
                                         storageLogger.info("\(JobSummaryText.storage(blockManager))")
                                     })
         taskScheduler.start(backend: backend)
+        driver = DriverRuntime(dagScheduler: dagScheduler, taskScheduler: taskScheduler, backend: backend, codec: codec)
+        replayParallelism = nil
+        (codec as? PortableTaskBinaryCodec)?.attach(driverContext: self)
         logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(LibUVInfo.version))")
     }
 
     /// Default number of partitions: `engine.default.parallelism`, else the master's cores.
     public var defaultParallelism: Int {
         let configured = conf.get(EngineKeys.defaultParallelism)
-        return configured > 0 ? configured : backend.defaultParallelism
+        if let replayParallelism { return replayParallelism }
+        return configured > 0 ? configured : driver?.backend.defaultParallelism ?? 1
     }
 
     /// Default minimum partitions of text files: min(defaultParallelism, 2), as Spark.
@@ -120,6 +124,28 @@ public final class EngineContext: Sendable {
 
     func newRDDId() -> Int { rddIds.withLock { id in defer { id += 1 }; return id } }
     func newShuffleId() -> Int { shuffleIds.withLock { id in defer { id += 1 }; return id } }
+
+    /// The next RDD and shuffle ids, before an operator call (see ``recordCall``).
+    @usableFromInline var idMark: (rdd: Int, shuffle: Int) { (rddIds.withLock { $0 }, shuffleIds.withLock { $0 }) }
+
+    /// Makes the next ids those a recorded call took on the driver (replay on an executor).
+    func resetIds(rdd: Int, shuffle: Int) {
+        rddIds.withLock { $0 = rdd }
+        shuffleIds.withLock { $0 = shuffle }
+    }
+
+    /// A context that only rebuilds lineages (on an executor): no scheduler, the executor's environment,
+    /// and the driver's default parallelism so that replayed operators choose as the driver did.
+    init(replayingOn env: TaskEnvironment, conf: EngineConf, defaultParallelism: Int) {
+        self.conf = conf
+        self.master = .local(threads: 1)
+        self.appName = conf.get(EngineKeys.appName)
+        self.env = env
+        self.memoryManager = env.blockManager.memoryManager
+        self.logger = EngineLogging.logger("EngineContext")
+        self.driver = nil
+        self.replayParallelism = defaultParallelism
+    }
 
     /// Sets the directory under which `checkpoint()` writes RDDs (a fresh subdirectory per
     /// context, as Spark), creating it if needed.
@@ -138,38 +164,71 @@ public final class EngineContext: Sendable {
 
     /// Cancels every running job: their tasks are killed and their actions throw
     /// ``EngineError/jobCancelled(_:)``. Call it from another thread than the one waiting.
-    public func cancelAllJobs() { dagScheduler.cancelAllJobs() }
+    public func cancelAllJobs() { driver?.dagScheduler.cancelAllJobs() }
 
     /// Stops the scheduler and executors and removes the local directories. Idempotent.
     public func stop() {
         let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }
         guard first else { return }
-        dagScheduler.stop()
-        backend.stop()
+        guard let driver else { return }
+        driver.dagScheduler.stop()
+        driver.backend.stop()
         env.blockManager.stop()
         logger.info("Successfully stopped EngineContext")
     }
 
     var isStopped: Bool { stopped.withLock { $0 } }
 
-    /// Runs `function` on `partitions` of `rdd` (all when nil) and returns the results in partition order.
+    /// Runs `body` as the job function of an internal job that has no operator type of its own yet:
+    /// it runs in local mode only (elsewhere the job fails, naming the operation, before any task runs).
     @usableFromInline
     func runJob<T, U>(_ rdd: RDD<T>, partitions: [Int]? = nil, callSite: String, writesCheckpoints: Bool = true,
-                      _ function: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) throws(EngineError) -> [U] {
+                      _ body: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) throws(EngineError) -> [U] {
+        try runJob(rdd, partitions: partitions, callSite: callSite, writesCheckpoints: writesCheckpoints,
+                   function: ResultFunction(.notSerializable(callSite), body))
+    }
+
+    /// Runs `function` on `partitions` of `rdd` (all when nil) and returns the results in partition order.
+    /// With executors in other processes, every function of the lineage must be able to travel: one that
+    /// cannot fails the job here, before any task runs.
+    @usableFromInline
+    func runJob<T, U>(_ rdd: RDD<T>, partitions: [Int]? = nil, callSite: String, writesCheckpoints: Bool = true,
+                      function: ResultFunction<T, U>) throws(EngineError) -> [U] {
         guard !isStopped else { throw .contextStopped }
+        guard let driver else { throw .invalidArgument("actions run on the driver, not inside a task") }
         if let bad = lineageArgumentError(rdd) { throw .invalidArgument(bad) }
+        let portable = driver.codec is PortableTaskBinaryCodec
+        if portable {
+            do {
+                try PortableTaskBinaryCodec.validate(rdd: rdd, function: function)
+            } catch {
+                throw .jobFailed("\(error)")
+            }
+        }
         let parts = partitions ?? Array(0..<rdd.numPartitions)
         let results = Mutex<[Unchecked<U>?]>(Array(repeating: nil, count: parts.count))
+        let decodeFailure = Mutex<String?>(nil)
         do {
-            _ = try dagScheduler.runJob(rdd: rdd, function: ResultFunction(function), partitions: parts,
-                                        callSite: callSite) { index, value in
-                let v = Unchecked(value.value as! U)
+            _ = try driver.dagScheduler.runJob(rdd: rdd, function: function, partitions: parts,
+                                               callSite: callSite) { index, value in
+                let v: Unchecked<U>
+                if portable {
+                    do {
+                        v = Unchecked(try function.resultCodec.decode(value.value as! [UInt8]))
+                    } catch {
+                        decodeFailure.withLock { $0 = "Job aborted: a task's result could not be decoded: \(error)" }
+                        return
+                    }
+                } else {
+                    v = Unchecked(value.value as! U)
+                }
                 results.withLock { $0[index] = v }
             }
         } catch {
             if error.cancelled { throw .jobCancelled(error.reason) }
             throw .jobFailed(error.reason)
         }
+        if let failure = decodeFailure.withLock({ $0 }) { throw .jobFailed(failure) }
         if writesCheckpoints {
             do {
                 try writeCheckpoints(after: rdd)
@@ -217,4 +276,19 @@ enum LibUVInfo {
 final class LastJobBox: Sendable {
     let value = Mutex<JobSummary?>(nil)
     let totals = Mutex(TaskMetrics())
+}
+
+/// The driver's scheduling parts, as SparkContext holds them.
+final class DriverRuntime: Sendable {
+    let dagScheduler: DAGScheduler
+    let taskScheduler: TaskSchedulerImpl
+    let backend: any SchedulerBackend
+    let codec: any TaskBinaryCodec
+
+    init(dagScheduler: DAGScheduler, taskScheduler: TaskSchedulerImpl, backend: any SchedulerBackend, codec: any TaskBinaryCodec) {
+        self.dagScheduler = dagScheduler
+        self.taskScheduler = taskScheduler
+        self.backend = backend
+        self.codec = codec
+    }
 }

@@ -9,17 +9,23 @@ extension EngineContext {
     /// to keep bytes as they are.
     public func textFile(_ path: String, minPartitions: Int? = nil, file: String = #fileID,
                          line: Int = #line) throws(EngineError) -> RDD<String> {
-        try lines(path, minPartitions: minPartitions, operation: "textFile", callSite: makeCallSite(file, line)) {
+        let mark = idMark
+        let out = try lines(path, minPartitions: minPartitions, operation: "textFile", callSite: makeCallSite(file, line)) {
             String(decoding: $0, as: UTF8.self)
         }
+        return recorded(TextFileOperator.self, "textFile", mark: mark, inputs: [],
+                        params: TextFileParams(path: path, minPartitions: minPartitions), file: file, line: line, out)
     }
 
     /// The lines of a text file or directory as raw bytes, split like ``textFile(_:minPartitions:file:line:)``.
     public func textFileBytes(_ path: String, minPartitions: Int? = nil, file: String = #fileID,
                               line: Int = #line) throws(EngineError) -> RDD<ByteString> {
-        try lines(path, minPartitions: minPartitions, operation: "textFileBytes", callSite: makeCallSite(file, line)) {
+        let mark = idMark
+        let out = try lines(path, minPartitions: minPartitions, operation: "textFileBytes", callSite: makeCallSite(file, line)) {
             ByteString($0)
         }
+        return recorded(TextFileBytesOperator.self, "textFileBytes", mark: mark, inputs: [],
+                        params: TextFileParams(path: path, minPartitions: minPartitions), file: file, line: line, out)
     }
 
     private func lines<L>(_ path: String, minPartitions: Int?, operation: String, callSite site: String,

@@ -37,6 +37,13 @@ struct FileOutputCommitter: Sendable {
         }
     }
 
+    /// The committer of a job started elsewhere (the driver), for its tasks on an executor.
+    @usableFromInline
+    init(tasksOf output: String, jobTag: String) {
+        self.output = output
+        self.jobTag = jobTag
+    }
+
     var pendingDir: String { output + "/_temporary/0" }
 
     @usableFromInline

@@ -9,6 +9,24 @@ extension RDD {
     @inlinable
     public func saveAsTextFile(_ path: String, file: String = #fileID, line: Int = #line) throws(EngineError) {
         let committer = try FileOutputCommitter(output: path)
+        do {
+            _ = try context.runJob(self, callSite: "saveAsTextFile at \(makeCallSite(file, line))",
+                                   function: context.recordCall(SaveAsTextFileAction<T>.self, "saveAsTextFile", inputs: [self],
+                                                                params: [committer.output, committer.jobTag],
+                                                                file: file, line: line) {
+                                       SaveAsTextFileAction<T>.make(committer) })
+            try committer.commitJob(partitions: numPartitions)
+        } catch {
+            committer.abortJob()
+            throw error
+        }
+    }
+}
+
+@usableFromInline
+enum SaveAsTextFileAction<T>: RDDOperator {
+    @inlinable
+    static func make(_ committer: FileOutputCommitter) -> ResultFunction<T, Void> {
         let render: @Sendable (T, inout [UInt8]) -> Void
         if T.self == ByteString.self {
             render = { x, out in (x as! ByteString).withUnsafeBytes { out.append(contentsOf: $0) } }
@@ -17,21 +35,22 @@ extension RDD {
         } else {
             render = { x, out in out.append(contentsOf: String(describing: x).utf8) }
         }
-        do {
-            _ = try context.runJob(self, callSite: "saveAsTextFile at \(makeCallSite(file, line))") { ctx, stream in
-                try committer.writeTask(partition: ctx.partitionId, attempt: ctx.attemptNumber) { out in
-                    guard let chunk = try stream.next() else { return false }
-                    for x in chunk {
-                        render(x, &out)
-                        out.append(UInt8(ascii: "\n"))
-                    }
-                    return true
+        return ResultFunction(.void) { ctx, stream in
+            try committer.writeTask(partition: ctx.partitionId, attempt: ctx.attemptNumber) { out in
+                guard let chunk = try stream.next() else { return false }
+                for x in chunk {
+                    render(x, &out)
+                    out.append(UInt8(ascii: "\n"))
                 }
+                return true
             }
-            try committer.commitJob(partitions: numPartitions)
-        } catch {
-            committer.abortJob()
-            throw error
         }
+    }
+
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        let p = try i.params([String].self)
+        guard p.count == 2 else { throw ShippingError.corrupt("saveAsTextFile parameters") }
+        return make(FileOutputCommitter(tasksOf: p[0], jobTag: p[1]))
     }
 }

@@ -6,6 +6,13 @@ extension RDD {
     @inlinable
     public func mapValues<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String = #fileID,
                                    line: Int = #line) -> RDD<(K, U)> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(MapValuesOperator<K, V, U>.self, "mapValues", mark: mark, inputs: [self], functions: [.of(f)],
+                                file: file, line: line, mapValuesRDD(f, file: file, line: line))
+    }
+
+    @inlinable
+    func mapValuesRDD<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String, line: Int) -> RDD<(K, U)> where T == (K, V) {
         derive("mapValues", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
             PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
@@ -117,10 +124,14 @@ extension RDD {
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
+        let mark = context.idMark
         let agg = Aggregator<V, V>(createCombiner: { $0 }, mergeValue: { c, v in c = try f(c, v) },
                                    mergeCombiners: { c, d in c = try f(c, d) })
-        return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: true,
-                            requested: numPartitions, operation: "reduceByKey", callSite: makeCallSite(file, line))
+        let out = combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: true,
+                               requested: numPartitions, operation: "reduceByKey", callSite: makeCallSite(file, line))
+        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
+        return context.recorded(ReduceByKeyOperator<K, V>.self, "reduceByKey", mark: mark, inputs: [self],
+                                functions: [.of(f), shape.shipped], params: shape, file: file, line: line, out)
     }
 
     /// Folds each key's values from `zero` with `f`.
@@ -154,10 +165,14 @@ extension RDD {
     public func groupByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, [V])> where T == (K, V) {
+        let mark = context.idMark
         let agg = Aggregator<V, [V]>(createCombiner: { [$0] }, mergeValue: { c, v in c.append(v) },
                                      mergeCombiners: { c, d in c.append(contentsOf: d) })
-        return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: false,
-                            requested: numPartitions, operation: "groupByKey", callSite: makeCallSite(file, line))
+        let out = combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: false,
+                               requested: numPartitions, operation: "groupByKey", callSite: makeCallSite(file, line))
+        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
+        return context.recorded(GroupByKeyOperator<K, V>.self, "groupByKey", mark: mark, inputs: [self],
+                                functions: [shape.shipped], params: shape, file: file, line: line, out)
     }
 
     /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.

@@ -39,6 +39,7 @@ final class PersistState<T>: @unchecked Sendable {
 }
 
 /// Serializers of cached partitions: a chunk of records in the binary record format.
+@usableFromInline
 enum PersistSerializers {
     static func of<T>(_ codec: ElementCodec<T>) -> BlockSerializer<T> {
         BlockSerializer(encode: { chunk in
@@ -54,6 +55,7 @@ enum PersistSerializers {
     }
 
     /// The serializer of `T` when it is Codable or a pair of Codable values (found at run time), else nil.
+    @usableFromInline
     static func dynamic<T>(_: T.Type) -> BlockSerializer<T>? {
         if let c = T.self as? any (Codable & SendableMetatype).Type { return opened(c, as: T.self) }
         if _typeName(T.self).hasPrefix("(") {
@@ -156,15 +158,17 @@ enum PersistStreams {
 
 /// Serializes records that are pairs `(A, B)` of Codable values, whose types the engine cannot
 /// name statically (a pair RDD made by `map`): the element types are learned from the first
-/// record and every later record must have the same ones.
+/// record and every later record must have the same ones. A non-empty encoding starts with the
+/// two types' mangled names, so that another process (the driver reading a task's result) can
+/// decode it without having written one.
 final class PairOfCodables<T>: @unchecked Sendable {
     // Unchecked: `types` is only touched under `lock`.
     private let lock = Mutex(())
     private var types: (any Codable.Type, any Codable.Type)?
 
     func encode(_ chunk: [T]) throws -> [UInt8] {
-        var w = ByteWriter(capacity: chunk.count * 16)
-        for x in chunk {
+        var w = ByteWriter(capacity: chunk.count * 16 + 64)
+        for (i, x) in chunk.enumerated() {
             guard let (a, b) = x as? (any Codable, any Codable) else {
                 throw StorageError.notSerializable("records of type \(T.self) are not a pair of Codable values; "
                                                    + "persist them at MEMORY_ONLY or make them Codable")
@@ -177,6 +181,13 @@ final class PairOfCodables<T>: @unchecked Sendable {
                 throw StorageError.notSerializable("a record of \(T.self) holds (\(type(of: a)), \(type(of: b))) "
                                                    + "where earlier ones held (\(learned.0), \(learned.1))")
             }
+            if i == 0 {
+                guard let na = _mangledTypeName(learned.0), let nb = _mangledTypeName(learned.1) else {
+                    throw StorageError.notSerializable("the parts of \(T.self) have no stable type names")
+                }
+                Array(na.utf8).withUnsafeBytes { w.writeLengthPrefixed($0) }
+                Array(nb.utf8).withUnsafeBytes { w.writeLengthPrefixed($0) }
+            }
             try Self.write(a, &w)
             try Self.write(b, &w)
         }
@@ -184,10 +195,13 @@ final class PairOfCodables<T>: @unchecked Sendable {
     }
 
     func decode(_ bytes: [UInt8]) throws -> [T] {
-        guard let (ta, tb) = lock.withLock({ _ in types }) else {
-            throw StorageError.corrupt("cached pairs of \(T.self) read before any was written in this process")
-        }
         var r = ByteReader(bytes)
+        guard !r.isAtEnd else { return [] }
+        let na = String(decoding: try r.readLengthPrefixed(), as: UTF8.self)
+        let nb = String(decoding: try r.readLengthPrefixed(), as: UTF8.self)
+        guard let ta = _typeByName(na) as? any Codable.Type, let tb = _typeByName(nb) as? any Codable.Type else {
+            throw StorageError.corrupt("pairs of \(T.self) name element types unknown in this build")
+        }
         var out: [T] = []
         while !r.isAtEnd {
             let a = try Self.read(ta, &r), b = try Self.read(tb, &r)

@@ -4,9 +4,9 @@ extension RDD {
     /// All records, in partition order.
     @inlinable
     public func collect(file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
-        let parts = try context.runJob(self, callSite: "collect at \(makeCallSite(file, line))") { _, s in
-            Unchecked(try s.collectAll())
-        }
+        let parts = try context.runJob(self, callSite: "collect at \(makeCallSite(file, line))",
+                                       function: context.recordCall(CollectAction<T>.self, "collect", inputs: [self],
+                                                                    file: file, line: line) { CollectAction<T>.make() })
         var all: [T] = []
         all.reserveCapacity(parts.reduce(0) { $0 + $1.value.count })
         for p in parts { all.append(contentsOf: p.value) }
@@ -16,11 +16,9 @@ extension RDD {
     /// Number of records.
     @inlinable
     public func count(file: String = #fileID, line: Int = #line) throws(EngineError) -> Int {
-        try context.runJob(self, callSite: "count at \(makeCallSite(file, line))") { _, s in
-            var n = 0
-            try s.forEachRecord { _ in n += 1 }
-            return n
-        }.reduce(0, +)
+        try context.runJob(self, callSite: "count at \(makeCallSite(file, line))",
+                           function: context.recordCall(CountAction<T>.self, "count", inputs: [self], file: file,
+                                                        line: line) { CountAction<T>.make() }).reduce(0, +)
     }
 
     /// The first `n` records, in partition order. Scans one partition first, then more,
@@ -38,11 +36,10 @@ extension RDD {
             }
             let parts = Array(scanned..<Swift.min(scanned + tryCount, numPartitions))
             let left = n - taken.count
-            let results = try context.runJob(self, partitions: parts, callSite: site) { _, s in
-                var out: [T] = []
-                while out.count < left, let chunk = try s.next() { out.append(contentsOf: chunk.prefix(left - out.count)) }
-                return Unchecked(out)
-            }
+            let results = try context.runJob(self, partitions: parts, callSite: site,
+                                             function: context.recordCall(TakeAction<T>.self, "take", inputs: [self],
+                                                                          params: left, file: file, line: line) {
+                                                 TakeAction<T>.make(left) })
             for r in results where taken.count < n { taken.append(contentsOf: r.value.prefix(n - taken.count)) }
             scanned += parts.count
         }
@@ -61,11 +58,11 @@ extension RDD {
     public func takeOrdered(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
                             file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
         guard n > 0 else { return [] }
-        let parts = try context.runJob(self, callSite: "takeOrdered at \(makeCallSite(file, line))") { _, s in
-            var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
-            try s.forEachRecord { x in best.insert(x) }
-            return Unchecked(best.items)
-        }
+        let parts = try context.runJob(self, callSite: "takeOrdered at \(makeCallSite(file, line))",
+                                       function: context.recordCall(TakeOrderedAction<T>.self, "takeOrdered", inputs: [self],
+                                                                    functions: [.ordering(areInIncreasingOrder)], params: n,
+                                                                    file: file, line: line) {
+                                           TakeOrderedAction<T>.make(n, areInIncreasingOrder) })
         var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
         for p in parts { for x in p.value { best.insert(x) } }
         return best.items
@@ -82,11 +79,10 @@ extension RDD {
     @inlinable
     public func reduce(_ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
                        line: Int = #line) throws(EngineError) -> T {
-        let parts = try context.runJob(self, callSite: "reduce at \(makeCallSite(file, line))") { _, s in
-            var acc: T?
-            try s.forEachRecord { x in acc = try acc.map { try f($0, x) } ?? x }
-            return Unchecked(acc)
-        }
+        let parts = try context.runJob(self, callSite: "reduce at \(makeCallSite(file, line))",
+                                       function: context.recordCall(ReduceAction<T>.self, "reduce", inputs: [self],
+                                                                    functions: [.of(f)], file: file, line: line) {
+                                           ReduceAction<T>.make(f) })
         var acc: T?
         do {
             for p in parts { if let v = p.value { acc = try acc.map { try f($0, v) } ?? v } }
@@ -109,12 +105,12 @@ extension RDD {
     public func aggregate<U>(_ zero: U, _ seqOp: @escaping @Sendable (U, T) throws -> U,
                              _ combOp: @escaping @Sendable (U, U) throws -> U,
                              file: String = #fileID, line: Int = #line) throws(EngineError) -> U {
-        let z = Unchecked(zero)
-        let parts = try context.runJob(self, callSite: "aggregate at \(makeCallSite(file, line))") { _, s in
-            var acc = z.value
-            try s.forEachRecord { x in acc = try seqOp(acc, x) }
-            return Unchecked(acc)
-        }
+        let zeroBytes = AggregateAction<T, U>.encodeZero(zero)
+        let parts = try context.runJob(self, callSite: "aggregate at \(makeCallSite(file, line))",
+                                       function: context.recordCall(AggregateAction<T, U>.self, "aggregate", inputs: [self],
+                                                                    functions: [.of(seqOp), zeroBytes.shipped], params: zeroBytes.bytes,
+                                                                    file: file, line: line) {
+                                           AggregateAction<T, U>.make(zero, seqOp) })
         do {
             return try parts.reduce(zero) { try combOp($0, $1.value) }
         } catch {
@@ -126,20 +122,20 @@ extension RDD {
     @inlinable
     public func foreach(_ f: @escaping @Sendable (T) throws -> Void, file: String = #fileID,
                         line: Int = #line) throws(EngineError) {
-        _ = try context.runJob(self, callSite: "foreach at \(makeCallSite(file, line))") { _, s in
-            try s.forEachRecord { x in try f(x) }
-        }
+        _ = try context.runJob(self, callSite: "foreach at \(makeCallSite(file, line))",
+                               function: context.recordCall(ForeachAction<T>.self, "foreach", inputs: [self],
+                                                            functions: [.effect(f)], file: file, line: line) {
+                                   ForeachAction<T>.make(f) })
     }
 
     /// Runs `f` on each partition's records, on the executors.
     @inlinable
     public func foreachPartition(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> Void,
                                  file: String = #fileID, line: Int = #line) throws(EngineError) {
-        _ = try context.runJob(self, callSite: "foreachPartition at \(makeCallSite(file, line))") { _, s in
-            let it = PartitionIterator(s)
-            try f(it)
-            try it.rethrowIfFailed()
-        }
+        _ = try context.runJob(self, callSite: "foreachPartition at \(makeCallSite(file, line))",
+                               function: context.recordCall(ForeachPartitionAction<T>.self, "foreachPartition", inputs: [self],
+                                                            functions: [.effect(f)], file: file, line: line) {
+                                   ForeachPartitionAction<T>.make(f) })
     }
 }
 

@@ -18,6 +18,13 @@ extension RDD {
     /// Applies `f` to every record.
     @inlinable
     public func map<U>(_ f: @escaping @Sendable (T) throws -> U, file: String = #fileID, line: Int = #line) -> RDD<U> {
+        let mark = context.idMark
+        return context.recorded(MapOperator<T, U>.self, "map", mark: mark, inputs: [self], functions: [.of(f)],
+                                file: file, line: line, mapRDD(f, file: file, line: line))
+    }
+
+    @inlinable
+    func mapRDD<U>(_ f: @escaping @Sendable (T) throws -> U, file: String, line: Int) -> RDD<U> {
         derive("map", callSite: makeCallSite(file, line)) { _, _, input in
             PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
@@ -33,6 +40,13 @@ extension RDD {
     @inlinable
     public func flatMap<S: Sequence>(_ f: @escaping @Sendable (T) throws -> S, file: String = #fileID,
                                      line: Int = #line) -> RDD<S.Element> {
+        let mark = context.idMark
+        return context.recorded(FlatMapOperator<T, S>.self, "flatMap", mark: mark, inputs: [self], functions: [.of(f)],
+                                file: file, line: line, flatMapRDD(f, file: file, line: line))
+    }
+
+    @inlinable
+    func flatMapRDD<S: Sequence>(_ f: @escaping @Sendable (T) throws -> S, file: String, line: Int) -> RDD<S.Element> {
         derive("flatMap", callSite: makeCallSite(file, line)) { _, _, input in
             var expected = 0  // the last chunk's fan-out, so appends rarely reallocate
             return PartitionStream(next: {
@@ -52,6 +66,13 @@ extension RDD {
     @inlinable
     public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool, file: String = #fileID,
                        line: Int = #line) -> RDD<T> {
+        let mark = context.idMark
+        return context.recorded(FilterOperator<T>.self, "filter", mark: mark, inputs: [self], functions: [.predicate(predicate)],
+                                file: file, line: line, filterRDD(predicate, file: file, line: line))
+    }
+
+    @inlinable
+    func filterRDD(_ predicate: @escaping @Sendable (T) throws -> Bool, file: String, line: Int) -> RDD<T> {
         derive("filter", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
             PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }

@@ -55,6 +55,8 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
 
     /// Checkpoint marking and, once written, where the partitions are read from.
     @usableFromInline let checkpointState = CheckpointState<T>()
+    /// The operator call that made this RDD, so it can be rebuilt in another process.
+    public let origin = OriginBox()
     /// The storage level and record serializer once persisted.
     let persistState = PersistState<T>()
 

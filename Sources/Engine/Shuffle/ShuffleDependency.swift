@@ -13,6 +13,8 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
     let partitioner: any Partitioner
     /// Writes one map partition's records to the map output, reduce partition after reduce partition.
     let writeRecords: @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void
+    /// The RDD whose recorded operator call made this dependency.
+    let rootBox = ShuffleRootBox()
 
     @usableFromInline
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner,
@@ -101,4 +103,8 @@ enum ShuffleWriters {
             }
         }
     }
+}
+
+extension ShuffleDependency: ShuffleRootBox.Holder, ReplayRooted {
+    var replayRoot: (any LineageNode)? { rootBox.root }
 }

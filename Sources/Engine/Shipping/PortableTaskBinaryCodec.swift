@@ -1,0 +1,231 @@
+import Logging
+import Scheduler
+import Storage
+import Synchronization
+
+/// The task binary codec of executors in other processes (and of local mode's portable test
+/// setting): a stage's `(rdd, shuffleDep)` or `(rdd, func)` is written as the operator calls that
+/// rebuild its lineage (``StageBinary``); an executor replays them once per stage attempt in a
+/// context of its own and runs its tasks on the rebuilt RDDs. Results come back encoded.
+final class PortableTaskBinaryCodec: TaskBinaryCodec {
+    private let conf: EngineConf
+    private let logger: Logger
+    private let driverParallelism = Mutex<(@Sendable () -> Int)?>(nil)
+    /// Stages rebuilt on this process, by task-binary broadcast id (most recent last).
+    private let decoded = Mutex<[(id: Int, stage: ReplayedStage)]>([])
+    private static let keep = 16
+
+    init(conf: EngineConf, logger: Logger) {
+        self.conf = conf
+        self.logger = logger
+    }
+
+    /// The driver's context, whose default parallelism replays must reproduce.
+    func attach(driverContext: EngineContext) {
+        let weak = WeakContext(driverContext)
+        driverParallelism.withLock { $0 = { weak.context?.defaultParallelism ?? 1 } }
+    }
+
+    // MARK: driver
+
+    func serialize(_ source: StageBinarySource) throws -> [UInt8] {
+        var binary: StageBinary
+        switch source {
+        case .shuffleMap(let rdd, let dep):
+            guard let root = (dep as? ReplayRooted)?.replayRoot else {
+                throw ShippingError.notSerializable(operation: "shuffle \(dep.shuffleId) of \(rdd.debugName)",
+                                                    callSite: rdd.callSite, reason: "has no recorded operation")
+            }
+            let lineage = try LineageEncoding.calls(from: root)
+            binary = StageBinary(buildId: BuildIdentity.current, defaultParallelism: parallelism, calls: lineage.calls,
+                                 persisted: lineage.persisted, stageRDDId: rdd.rddId, shuffleId: dep.shuffleId, function: nil)
+        case .result(let rdd, let function):
+            let lineage = try LineageEncoding.calls(from: rdd)
+            guard let call = (function as? HasOrigin)?.origin.value else {
+                throw ShippingError.notSerializable(operation: "the job function on \(rdd.debugName)", callSite: rdd.callSite,
+                                                    reason: "was not made by a recorded action")
+            }
+            if let bad = call.notSerializable { throw bad }
+            binary = StageBinary(buildId: BuildIdentity.current, defaultParallelism: parallelism, calls: lineage.calls,
+                                 persisted: lineage.persisted, stageRDDId: rdd.rddId, shuffleId: -1,
+                                 function: LineageEncoding.encode(call, outputId: -1))
+        }
+        return try BinaryEncoder().encode(binary)
+    }
+
+    private var parallelism: Int { driverParallelism.withLock { $0 }?() ?? 1 }
+
+    func release(_ binary: [UInt8]) {}
+
+    /// Checks that every function `function` and `rdd`'s lineage need can travel, before any task runs.
+    static func validate(rdd: any LineageNode, function: any JobFunction) throws(ShippingError) {
+        _ = try LineageEncoding.calls(from: rdd)
+        var seen: Set<Int> = []
+        var stack: [any LineageNode] = [rdd]
+        while let node = stack.popLast() {
+            guard seen.insert(node.rddId).inserted else { continue }
+            for dep in node.lineageDependencies {
+                switch dep {
+                case .narrow(let p): stack.append(p)
+                case .shuffle(let s):
+                    stack.append(s.mapSide)
+                    if (s as? ReplayRooted)?.replayRoot == nil {
+                        throw .notSerializable(operation: "shuffle \(s.shuffleId) of \(node.debugName)", callSite: node.callSite,
+                                               reason: "has no recorded operation")
+                    }
+                }
+            }
+        }
+        guard let call = (function as? HasOrigin)?.origin.value else {
+            throw .notSerializable(operation: "the job function on \(rdd.debugName)", callSite: rdd.callSite,
+                                   reason: "was not made by a recorded action")
+        }
+        if let bad = call.notSerializable { throw bad }
+    }
+
+    // MARK: executor
+
+    func runTask(_ task: TaskDescription, binary: [UInt8], context: TaskContext) throws -> TaskOutcome {
+        let stage = try replayed(task.binary.id, binary, env: context.env)
+        switch task.kind {
+        case .shuffleMap(let shuffleId):
+            guard case .shuffleMap(shuffleId) = stage.kind else {
+                throw TaskBinaryError.mismatch("\(task.name) does not write the shuffle of its stage binary")
+            }
+            guard let runner = stage.shuffle as? ShuffleMapRunning else {
+                throw TaskBinaryError.mismatch("shuffle binary without its shuffle dependency")
+            }
+            return .mapStatus(try runner.runMapTask(partition: task.partition, context: context))
+        case .result:
+            guard let function = stage.function else { throw TaskBinaryError.mismatch("result binary without function") }
+            return .value(TaskResultValue(try function.runEncodedResultTask(rdd: stage.rdd, partition: task.partition,
+                                                                            context: context)))
+        }
+    }
+
+    /// The stage of `binary`, rebuilt once per process.
+    private func replayed(_ id: Int, _ binary: [UInt8], env: TaskEnvironment) throws -> ReplayedStage {
+        if let hit = decoded.withLock({ $0.first { $0.id == id }?.stage }) { return hit }
+        // Rebuilding is cheap (no data); two tasks racing here both rebuild and one result is kept.
+        let stage = try ReplayedStage.rebuild(binary, env: env, conf: conf)
+        return decoded.withLock { list in
+            if let hit = list.first(where: { $0.id == id }) { return hit.stage }
+            list.append((id, stage))
+            if list.count > Self.keep { list.removeFirst() }
+            return stage
+        }
+    }
+}
+
+/// A shuffle dependency that knows the RDD whose recorded call made it (to rebuild it elsewhere).
+protocol ReplayRooted: AnyObject {
+    var replayRoot: (any LineageNode)? { get }
+}
+
+/// A stage rebuilt on an executor: its RDD, its shuffle dependency or job function.
+final class ReplayedStage: @unchecked Sendable {
+    // Unchecked: immutable after rebuild; the objects are immutable RDDs and functions.
+    let kind: TaskKind
+    let rdd: any LineageNode
+    let shuffle: ShuffleDependencyBase?
+    let function: (any ResultTaskRunning)?
+
+    private init(kind: TaskKind, rdd: any LineageNode, shuffle: ShuffleDependencyBase?, function: (any ResultTaskRunning)?) {
+        self.kind = kind
+        self.rdd = rdd
+        self.shuffle = shuffle
+        self.function = function
+    }
+
+    static func rebuild(_ bytes: [UInt8], env: TaskEnvironment, conf: EngineConf) throws -> ReplayedStage {
+        let binary: StageBinary
+        do {
+            binary = try BinaryDecoder().decode(StageBinary.self, from: bytes)
+        } catch {
+            throw ShippingError.corrupt("undecodable stage binary (\(bytes.count) bytes): \(error)")
+        }
+        guard binary.magic == StageBinary.magic else { throw ShippingError.corrupt("not a stage binary") }
+        guard binary.buildId == BuildIdentity.current else {
+            throw ShippingError.corrupt("the driver runs build \(binary.buildId), this executor \(BuildIdentity.current): "
+                + "start executors from the same binary as the driver")
+        }
+        let context = EngineContext(replayingOn: env, conf: conf, defaultParallelism: binary.defaultParallelism)
+        var outputs: [Int: AnyObject] = [:]
+        var nodes: [Int: any LineageNode] = [:]
+        var shuffles: [Int: ShuffleDependencyBase] = [:]
+        for call in binary.calls {
+            let out = try replay(call, outputs: outputs, context: context)
+            guard let node = out as? any LineageNode, node.rddId == call.outputId else {
+                throw ShippingError.corrupt("replaying \(call.operation) at \(call.file):\(call.line) did not make RDD \(call.outputId)")
+            }
+            outputs[call.outputId] = out
+            collect(node, into: &nodes, &shuffles)
+        }
+        for p in binary.persisted {
+            guard let node = nodes[p.rddId] as? PersistReplayable else { continue }
+            try node.replayPersist(StorageLevel(useDisk: p.useDisk, useMemory: p.useMemory, deserialized: p.deserialized,
+                                                replication: p.replication))
+        }
+        let fast = binary.calls.filter { $0.fastReplay != nil }.count + (binary.function?.fastReplay != nil ? 1 : 0)
+        EngineLogging.logger("TaskBinary").debug(
+            "Rebuilt the lineage of a stage binary: \(binary.calls.count + (binary.function == nil ? 0 : 1)) operator calls, \(fast) through specialized replays")
+        guard let rdd = nodes[binary.stageRDDId] else {
+            throw ShippingError.corrupt("the stage's RDD \(binary.stageRDDId) was not rebuilt")
+        }
+        if binary.shuffleId >= 0 {
+            guard let dep = shuffles[binary.shuffleId] else {
+                throw ShippingError.corrupt("shuffle \(binary.shuffleId) was not rebuilt")
+            }
+            return ReplayedStage(kind: .shuffleMap(shuffleId: binary.shuffleId), rdd: rdd, shuffle: dep, function: nil)
+        }
+        guard let call = binary.function else { throw ShippingError.corrupt("result stage without a job function") }
+        guard let function = try replay(call, outputs: outputs.merging([call.inputIds.first ?? -1: rdd]) { a, _ in a },
+                                        context: context) as? any ResultTaskRunning else {
+            throw ShippingError.corrupt("\(call.operation) did not rebuild a job function")
+        }
+        return ReplayedStage(kind: .result(outputIndex: 0), rdd: rdd, shuffle: nil, function: function)
+    }
+
+    private static func replay(_ call: StageBinary.Call, outputs: [Int: AnyObject], context: EngineContext) throws -> AnyObject {
+        var inputs: [AnyObject] = []
+        for id in call.inputIds {
+            guard let input = outputs[id] else { throw ShippingError.corrupt("\(call.operation) needs RDD \(id) first") }
+            inputs.append(input)
+        }
+        let input = ReplayInput(context: context, inputs: inputs, functions: call.functions, params: call.params,
+                                file: call.file, line: call.line)
+        context.resetIds(rdd: call.firstRDDId, shuffle: call.firstShuffleId)
+        if let offset = call.fastReplay {
+            return try PortableClosure.replayFunction(at: offset, ReplayInput.self, AnyObject.self)(input)
+        }
+        guard let op = _typeByName(call.operatorType) as? any RDDOperator.Type else {
+            throw ShippingError.corrupt("operator \(call.operatorType) of \(call.operation) is unknown in this build")
+        }
+        return try op.replay(input)
+    }
+
+    private static func collect(_ root: any LineageNode, into nodes: inout [Int: any LineageNode],
+                                _ shuffles: inout [Int: ShuffleDependencyBase]) {
+        var stack: [any LineageNode] = [root]
+        while let n = stack.popLast() {
+            guard nodes[n.rddId] == nil else { continue }
+            nodes[n.rddId] = n
+            for dep in n.lineageDependencies {
+                switch dep {
+                case .narrow(let p): stack.append(p)
+                case .shuffle(let s):
+                    shuffles[s.shuffleId] = s
+                    stack.append(s.mapSide)
+                }
+            }
+        }
+    }
+}
+
+/// A weak reference to the driver's context (the context owns the codec).
+private final class WeakContext: Sendable {
+    private struct Ref: @unchecked Sendable { weak var context: EngineContext? }
+    private let ref: Mutex<Ref>
+    init(_ context: EngineContext) { ref = Mutex(Ref(context: context)) }
+    var context: EngineContext? { ref.withLock { $0.context } }
+}

@@ -1,0 +1,18 @@
+/// Why a stage's work cannot travel to, or be rebuilt on, an executor in another process.
+public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A function of the lineage cannot travel (as Spark's "Task not serializable").
+    case notSerializable(operation: String, callSite: String, reason: String)
+    /// A task binary that does not decode in this build.
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .notSerializable(let operation, let callSite, let reason):
+            return "Task not serializable: \(operation) at \(callSite) \(reason); executors in other processes "
+                + "can run only closure literals that capture nothing, or values of a named Codable function type "
+                + "(MapFunction, FlatMapFunction, FilterFunction, ReduceFunction) holding what they need as fields; "
+                + "or run with --master local[N]"
+        case .corrupt(let s): return "cannot rebuild the task binary: \(s)"
+        }
+    }
+}
