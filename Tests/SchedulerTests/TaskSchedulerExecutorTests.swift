@@ -36,29 +36,7 @@ private final class SchedulerProbe: Sendable {
     }
 
     /// Events posted so far, as short strings.
-    var posted: [String] {
-        events.value.map { e in
-            switch e {
-            case .taskCompleted(let c):
-                if case .success = c.reason { return "completed \(c.stageId)/\(c.partition)" }
-                return "ended \(c.stageId)/\(c.partition)"
-            case .taskSetFailed(let stage, _, let reason): return "taskSetFailed \(stage): \(reason)"
-            case .executorLost(let id, let reason): return "executorLost \(id): \(reason)"
-            case .executorAdded(let id, let host): return "executorAdded \(id) on \(host)"
-            default: return "other"
-            }
-        }
-    }
-}
-
-private func mapSet(stage: Int, partitions: Int) -> TaskSet {
-    TaskSet(stageId: stage, stageAttempt: 0, jobId: 0, stageName: "ShuffleMapStage \(stage) (test)",
-            tasks: (0..<partitions).map { ($0, .shuffleMap(shuffleId: 0)) }, binary: BroadcastHandle(id: stage))
-}
-
-private func resultSet(stage: Int, partitions: Int) -> TaskSet {
-    TaskSet(stageId: stage, stageAttempt: 0, jobId: 0, stageName: "ResultStage \(stage) (test)",
-            tasks: (0..<partitions).map { ($0, .result(outputIndex: $0)) }, binary: BroadcastHandle(id: stage))
+    var posted: [String] { events.value.map(describe) }
 }
 
 @Suite struct TaskSchedulerExecutorTests {
@@ -66,7 +44,7 @@ private func resultSet(stage: Int, partitions: Int) -> TaskSet {
     /// `maxFailures` 1, a single counted failure would abort the job.
     @Test func executorLossFailsRunningTasksWithoutCountingThem() throws {
         let probe = SchedulerProbe(maxTaskFailures: 1)
-        probe.scheduler.submitTasks(resultSet(stage: 1, partitions: 2))
+        probe.scheduler.submitTasks(resultTaskSet(stage: 1, partitions: 2))
         let first = probe.offer([("exec-1", 1), ("exec-2", 1)])
         #expect(first.map(\.executorId) == ["exec-1", "exec-2"])
         #expect(probe.scheduler.knownExecutors == ["exec-1", "exec-2"])
@@ -95,8 +73,8 @@ private func resultSet(stage: Int, partitions: Int) -> TaskSet {
     /// tasks (their output is gone); result tasks that succeeded do not.
     @Test func executorLossRequeuesMapOutputsOfAnActiveMapSet() throws {
         let probe = SchedulerProbe(maxTaskFailures: 4)
-        probe.scheduler.submitTasks(mapSet(stage: 0, partitions: 3))
-        probe.scheduler.submitTasks(resultSet(stage: 5, partitions: 2))
+        probe.scheduler.submitTasks(mapTaskSet(stage: 0, partitions: 3))
+        probe.scheduler.submitTasks(resultTaskSet(stage: 5, partitions: 2))
         let launched = probe.offer([("exec-1", 3), ("exec-2", 2)])
         // Offers are filled a core at a time, round robin, FIFO by stage.
         #expect(launched.map { "\($0.stageId)/\($0.partition)@\($0.executorId)" }
@@ -118,7 +96,7 @@ private func resultSet(stage: Int, partitions: Int) -> TaskSet {
     /// (the DAGScheduler notices the missing outputs and resubmits the stage).
     @Test func executorLossDoesNotReopenAFinishedMapSet() throws {
         let probe = SchedulerProbe(maxTaskFailures: 4)
-        probe.scheduler.submitTasks(mapSet(stage: 0, partitions: 2))
+        probe.scheduler.submitTasks(mapTaskSet(stage: 0, partitions: 2))
         for t in probe.offer([("exec-1", 2)]) { probe.succeed(t) }
         #expect(probe.scheduler.activeTaskSets == 0)
         probe.scheduler.executorLost(executorId: "exec-1", reason: "gone")
@@ -133,7 +111,7 @@ private func resultSet(stage: Int, partitions: Int) -> TaskSet {
         probe.scheduler.executorAdded(executorId: "exec-a", host: "host-a")
         probe.scheduler.executorAdded(executorId: "exec-b", host: "host-b")
         #expect(probe.posted == ["executorAdded exec-a on host-a", "executorAdded exec-b on host-b"])
-        probe.scheduler.submitTasks(resultSet(stage: 2, partitions: 1))
+        probe.scheduler.submitTasks(resultTaskSet(stage: 2, partitions: 1))
         let first = try #require(probe.offer([("exec-a", 1)]).only)
         probe.end(first, .exception("disk error on host-a"))
 
@@ -150,7 +128,7 @@ private func resultSet(stage: Int, partitions: Int) -> TaskSet {
 
     /// Killed and lost tasks do not exclude their executor; failures do, per task.
     @Test func exclusionIsPerTaskAndOnlyForFailures() throws {
-        var m = TaskSetManager(taskSet: resultSet(stage: 1, partitions: 3), maxFailures: 4)
+        var m = TaskSetManager(taskSet: resultTaskSet(stage: 1, partitions: 3), maxFailures: 4)
         let known: Set<String> = ["exec-a", "exec-b"]
         let o0 = m.resourceOffer(taskId: 0, executorId: "exec-a", knownExecutors: known)
         let o1 = m.resourceOffer(taskId: 1, executorId: "exec-a", knownExecutors: known)
