@@ -408,7 +408,7 @@ import Testing
     @Test func severalFetchFailuresOfOneAttemptCountOnce() throws {
         let a = FakeNode(0, partitions: 2)
         let reduced = FakeNode(1, partitions: 4, [.shuffle(shuffle(0, a, reducers: 4))])
-        var h = Harness(maxStageAttempts: 2)
+        var h = Harness(maxConsecutiveStageAttempts: 2)
         let maps = try #require(h.submitJob(0, reduced).submitted.only)
         let results = try #require(h.finishAll(maps).submitted.only)
         var all: [SchedulerDirective] = []
@@ -453,11 +453,11 @@ import Testing
         #expect(h.finishAll(results1).succeeded.count == 1)
     }
 
-    /// After `maxStageAttempts` fetch-failed attempts the job fails.
+    /// After `maxConsecutiveStageAttempts` fetch-failed attempts the job fails.
     @Test func tooManyFetchFailuresFailTheJob() throws {
         let a = FakeNode(0, partitions: 2)
         let reduced = FakeNode(1, partitions: 1, [.shuffle(shuffle(0, a, reducers: 1))])
-        var h = Harness(maxStageAttempts: 3)
+        var h = Harness(maxConsecutiveStageAttempts: 3)
         var maps = try #require(h.submitJob(0, reduced).submitted.only)
         for attempt in 0..<3 {
             let results = try #require(h.finishAll(maps).submitted.only)

@@ -25,8 +25,11 @@ public final class DAGScheduler: Sendable {
     /// Called with each finished job's summary (the job summary line, tests).
     private let jobListener: Mutex<(@Sendable (JobSummary) -> Void)?>
 
+    /// `maxConsecutiveStageAttempts` is `engine.stage.maxConsecutiveAttempts`: see
+    /// ``DAGSchedulerState/maxConsecutiveStageAttempts``.
     public init(taskScheduler: TaskSchedulerImpl, codec: any TaskBinaryCodec, broadcastManager: BroadcastManager,
                 mapOutputTracker: MapOutputTracker, clock: any SchedulerClock = SystemClock(),
+                maxConsecutiveStageAttempts: Int = DAGSchedulerState.defaultMaxConsecutiveStageAttempts,
                 logger: Logger = Logger(label: "engine.DAGScheduler"),
                 jobListener: (@Sendable (JobSummary) -> Void)? = nil) {
         self.taskScheduler = taskScheduler
@@ -34,7 +37,7 @@ public final class DAGScheduler: Sendable {
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
         self.logger = logger
-        self.state = Mutex(DAGSchedulerState(clock: clock))
+        self.state = Mutex(DAGSchedulerState(clock: clock, maxConsecutiveStageAttempts: maxConsecutiveStageAttempts))
         self.jobListener = Mutex(jobListener)
         taskScheduler.setEventSink { [weak self] event in self?.post(event) }
         startOSThread(name: "dag-scheduler-event-loop") { [self] in
@@ -123,6 +126,8 @@ public final class DAGScheduler: Sendable {
             if let m = mapIndex { mapOutputTracker.unregisterMapOutput(id, mapIndex: m) } else {
                 mapOutputTracker.clearMapOutputs(id)
             }
+        case .removeOutputsOnExecutor(let executorId):
+            mapOutputTracker.removeOutputsOnExecutor(executorId)
         case .submitTasks(let request):
             let bytes: [UInt8]
             do {

@@ -7,9 +7,17 @@ import Logging
 /// It does no I/O: each event returns ``SchedulerDirective``s for the shell
 /// (``DAGScheduler``) to carry out. Time comes from an injected clock.
 ///
+/// Executors in other processes come and go: when one is lost, every map output it wrote is
+/// forgotten (there is no external shuffle service), so stages that need them run again —
+/// a waiting stage finds its parent missing, a running map stage resubmits the lost
+/// partitions when its task set ends, a running reduce stage fails to fetch and its parent
+/// is recomputed. A stage whose attempts fail on fetch failures
+/// ``maxConsecutiveStageAttempts`` times in a row aborts its jobs.
+///
 /// Invariants (checked by ``checkInvariants()``): a stage is in at most one of
 /// waiting/running/failed; every stage in those sets belongs to at least one active
-/// job; a shuffle id maps to at most one live map stage.
+/// job; a shuffle id maps to at most one live map stage; no recorded map output lives on
+/// an executor known to be lost.
 public struct DAGSchedulerState: Sendable {
     public private(set) var stages: [Int: Stage] = [:]
     public private(set) var jobs: [Int: ActiveJob] = [:]
@@ -21,18 +29,32 @@ public struct DAGSchedulerState: Sendable {
     /// What map outputs exist, per shuffle; survives its stages (an earlier job's output is reused).
     public private(set) var shuffleOutputs: [Int: [MapStatus?]] = [:]
 
+    /// Executors lost and not seen again → the epoch at which each was lost. Map outputs a
+    /// late report places there are ignored (Spark's executorFailureEpoch).
+    public private(set) var lostExecutors: [String: Int] = [:]
+    /// Counts executor losses, as the map output epoch Spark logs with them.
+    public private(set) var epoch = 0
+
     private var nextStageId = 0
     private let clock: any SchedulerClock
-    /// Fetch-failure attempts of one stage before its jobs fail (Spark's maxConsecutiveStageAttempts).
-    public let maxStageAttempts: Int
+    /// `engine.stage.maxConsecutiveAttempts` (Spark's `spark.stage.maxConsecutiveAttempts`):
+    /// how many attempts of one stage in a row may fail on fetch failures before its jobs are
+    /// aborted. A successful attempt starts the count again.
+    public let maxConsecutiveStageAttempts: Int
     /// Delay before failed stages are resubmitted.
     public let resubmitDelay: Double
 
+    /// The default of `engine.stage.maxConsecutiveAttempts`, as Spark's.
+    public static let defaultMaxConsecutiveStageAttempts = 4
+
     private var out: [SchedulerDirective] = []
 
-    public init(clock: any SchedulerClock, maxStageAttempts: Int = 4, resubmitDelay: Double = 0.2) {
+    /// `maxConsecutiveStageAttempts` is `engine.stage.maxConsecutiveAttempts` (at least 1).
+    public init(clock: any SchedulerClock,
+                maxConsecutiveStageAttempts: Int = DAGSchedulerState.defaultMaxConsecutiveStageAttempts,
+                resubmitDelay: Double = 0.2) {
         self.clock = clock
-        self.maxStageAttempts = maxStageAttempts
+        self.maxConsecutiveStageAttempts = max(1, maxConsecutiveStageAttempts)
         self.resubmitDelay = resubmitDelay
     }
 
@@ -64,6 +86,12 @@ public struct DAGSchedulerState: Sendable {
             }
         case .resubmitFailedStages:
             resubmitFailedStages()
+        case .executorLost(let executorId, let reason):
+            handleExecutorLost(executorId, reason: reason)
+        case .executorAdded(let executorId, let host):
+            if lostExecutors.removeValue(forKey: executorId) != nil {
+                log(.info, "Host added was in lost list earlier: \(host) (executor \(executorId))")
+            }
         }
         return out
     }
@@ -278,7 +306,12 @@ public struct DAGSchedulerState: Sendable {
                 if stage.pendingPartitions.contains(c.partition) { countTask(c, of: stage) }
                 stage.pendingPartitions.remove(c.partition)
                 stages[c.stageId] = stage
-                if var outs = shuffleOutputs[dep.shuffleId], status.mapIndex < outs.count {
+                let writer = status.location.executorId
+                if lostExecutors[writer] != nil {
+                    // Reported after its executor was lost: its files are gone with it.
+                    log(.info, "Ignoring possibly bogus ShuffleMapTask(\(stage.id), \(c.partition)) completion "
+                        + "from executor \(writer)")
+                } else if var outs = shuffleOutputs[dep.shuffleId], status.mapIndex < outs.count {
                     outs[status.mapIndex] = status
                     shuffleOutputs[dep.shuffleId] = outs
                     out.append(.registerMapOutput(shuffleId: dep.shuffleId, status: status))
@@ -303,15 +336,16 @@ public struct DAGSchedulerState: Sendable {
             }
             // Several tasks of one attempt may fail to fetch (an executor died under all of them):
             // the first marks the attempt failed and counts it; later ones only lose more outputs.
+            let mapStageName = shuffleIdToStage[shuffleId].flatMap { stages[$0]?.name } ?? "shuffle \(shuffleId)"
             if running.contains(stage.id) {
-                log(.info, "Marking \(stage.name) as failed due to a fetch failure from shuffle \(shuffleId): \(message)")
+                log(.info, "Marking \(stage.name) as failed due to a fetch failure from \(mapStageName): \(message)")
                 markStageAsFinished(stage.id, failure: "fetch failure")
                 out.append(.cancelTasks(stageId: stage.id, reason: "fetch failure"))
                 stage.failedAttempts += 1
                 stages[c.stageId] = stage
-                if stage.failedAttempts >= maxStageAttempts {
+                if stage.failedAttempts >= maxConsecutiveStageAttempts {
                     abortStage(stage, reason: "\(stage.name) has failed the maximum allowable number of times: "
-                               + "\(maxStageAttempts). Most recent failure reason: \(message)")
+                               + "\(maxConsecutiveStageAttempts). Most recent failure reason: \(message)")
                     return
                 }
             }
@@ -346,8 +380,11 @@ public struct DAGSchedulerState: Sendable {
                 where !waiting.contains(s) && !running.contains(s) {
                 failed.insert(s)
             }
-            if noneFailedBefore && !failed.isEmpty { out.append(.scheduleResubmit(afterSeconds: resubmitDelay)) }
-        case .exception(let message), .killed(let message):
+            if noneFailedBefore && !failed.isEmpty {
+                log(.info, "Resubmitting \(mapStageName) and \(stage.name) due to fetch failure")
+                out.append(.scheduleResubmit(afterSeconds: resubmitDelay))
+            }
+        case .exception(let message), .killed(let message), .executorLost(_, let message):
             // Retries are the TaskSetManager's business; these reach here only from tests.
             log(.debug, "task \(c.taskId) of \(stage.name) ended: \(message)")
         }
@@ -367,6 +404,33 @@ public struct DAGSchedulerState: Sendable {
         let toRetry = failed.sorted { (stages[$0]?.firstJobId ?? 0, $0) < (stages[$1]?.firstJobId ?? 0, $1) }
         failed.removeAll()
         for s in toRetry where stages[s] != nil { submitStage(s) }
+    }
+
+    // MARK: - Executors
+
+    /// As Spark's handleExecutorLost without an external shuffle service: the executor's
+    /// shuffle files went with it, so every map output it wrote is forgotten. Stages needing
+    /// them find them missing when they are next submitted or when their task set ends.
+    private mutating func handleExecutorLost(_ executorId: String, reason: String) {
+        let holdsOutputs = shuffleOutputs.values.contains { $0.contains { $0?.location.executorId == executorId } }
+        if lostExecutors[executorId] != nil && !holdsOutputs {
+            log(.debug, "Additional executor lost message for \(executorId) (epoch \(epoch))")
+            return
+        }
+        log(.warning, "Executor lost: \(executorId) (epoch \(epoch))")
+        lostExecutors[executorId] = epoch
+        log(.warning, "Shuffle files lost for executor: \(executorId) (epoch \(epoch))")
+        for (shuffleId, outs) in shuffleOutputs.sorted(by: { $0.key < $1.key }) {
+            let lost = outs.indices.filter { outs[$0]?.location.executorId == executorId }
+            guard !lost.isEmpty else { continue }
+            shuffleOutputs[shuffleId] = outs.map { $0?.location.executorId == executorId ? nil : $0 }
+            let name = shuffleIdToStage[shuffleId].flatMap { stages[$0]?.name } ?? "the map stage of shuffle \(shuffleId)"
+            let shown = lost.prefix(15).map(String.init).joined(separator: ", ")
+            log(.info, "\(name) lost \(lost.count) map outputs on \(executorId) (\(reason)): partitions [\(shown)] "
+                + "will be recomputed")
+        }
+        epoch += 1
+        out.append(.removeOutputsOnExecutor(executorId: executorId))
     }
 
     // MARK: - Ending jobs
@@ -456,6 +520,12 @@ public struct DAGSchedulerState: Sendable {
         }
         for (shuffle, stageId) in shuffleIdToStage where stages[stageId]?.shuffleDependency?.shuffleId != shuffle {
             problems.append("shuffle \(shuffle) maps to stage \(stageId), which does not write it")
+        }
+        for (shuffle, outs) in shuffleOutputs {
+            for case let status? in outs where lostExecutors[status.location.executorId] != nil {
+                problems.append("map output \(status.mapIndex) of shuffle \(shuffle) is on lost executor "
+                                + "\(status.location.executorId)")
+            }
         }
         return problems
     }

@@ -35,6 +35,10 @@ public enum DAGSchedulerEvent: Sendable {
     case allJobsCancelled
     /// Time to resubmit stages that failed on fetch failures.
     case resubmitFailedStages
+    /// An executor went away: its map outputs are gone (there is no external shuffle service).
+    case executorLost(executorId: String, reason: String)
+    /// An executor joined (or rejoined under an id that was lost before).
+    case executorAdded(executorId: String, host: String)
 }
 
 /// A task set to launch: one task per partition to compute.
@@ -54,6 +58,8 @@ public enum SchedulerDirective: Sendable {
     case registerShuffle(shuffleId: Int, numMaps: Int)
     case registerMapOutput(shuffleId: Int, status: MapStatus)
     case unregisterMapOutput(shuffleId: Int, mapIndex: Int?)
+    /// Forget every map output stored on an executor, in every shuffle (``MapOutputTracker/removeOutputsOnExecutor(_:)``).
+    case removeOutputsOnExecutor(executorId: String)
     /// Serialize and broadcast the stage's binary, then hand the tasks to the TaskScheduler.
     case submitTasks(TaskSetRequest)
     /// Kill the running tasks of a stage and forget its task sets.

@@ -20,9 +20,12 @@ public struct TaskDescription: Sendable {
     public let kind: TaskKind
     /// The stage's serialized `(rdd, shuffleDep)` or `(rdd, func)`.
     public let binary: BroadcastHandle
+    /// The executor the task was offered to (empty when the offer named none), as Spark's
+    /// TaskDescription: a cluster backend sends the task down that executor's channel.
+    public let executorId: String
 
     public init(taskId: Int64, jobId: Int, stageId: Int, stageAttempt: Int, partition: Int, index: Int,
-                attemptNumber: Int, kind: TaskKind, binary: BroadcastHandle) {
+                attemptNumber: Int, kind: TaskKind, binary: BroadcastHandle, executorId: String = "") {
         self.taskId = taskId
         self.jobId = jobId
         self.stageId = stageId
@@ -32,6 +35,7 @@ public struct TaskDescription: Sendable {
         self.attemptNumber = attemptNumber
         self.kind = kind
         self.binary = binary
+        self.executorId = executorId
     }
 
     /// `task 3.1 in stage 2.0 (TID 17)`, as Spark logs it.

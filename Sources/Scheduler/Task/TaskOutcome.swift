@@ -24,4 +24,8 @@ public enum TaskEndReason: Sendable {
     case fetchFailed(shuffleId: Int, mapIndex: Int?, reduceId: Int, message: String)
     /// The task was killed (cancellation, stage abort).
     case killed(String)
+    /// The executor running the task went away (its process exited, its connection dropped, or
+    /// its heartbeats stopped). Not the task's fault: it is run again elsewhere and does not
+    /// count toward `engine.task.maxFailures`, as Spark's ExecutorLostFailure.
+    case executorLost(executorId: String, reason: String)
 }

@@ -4,8 +4,14 @@ import Synchronization
 /// Schedules task sets onto the cores a ``SchedulerBackend`` offers, as Spark's
 /// TaskSchedulerImpl: FIFO by job then stage, one ``TaskSetManager`` per stage attempt.
 ///
-/// Lock order: the backend may call in while holding its own lock; this class never
-/// calls the backend or the DAGScheduler while holding `state`.
+/// It keeps the executors it knows of (from ``executorAdded(executorId:host:)`` and from
+/// offers) so that a task that failed on one executor is retried on another, and handles
+/// an executor's loss as Spark's `TaskSchedulerImpl.executorLost`.
+///
+/// Lock order: the backend may call ``resourceOffers(_:)`` while holding its own lock; this
+/// class never calls the backend or the DAGScheduler while holding `state`. The calls that
+/// may call back into the backend (``submitTasks(_:)``, ``statusUpdate(taskId:reason:metrics:)``,
+/// ``executorLost(executorId:reason:)``) must be made without the backend's lock held.
 public final class TaskSchedulerImpl: Sendable {
     private struct Key: Hashable { let stageId: Int; let attempt: Int }
     private struct State {
@@ -13,6 +19,8 @@ public final class TaskSchedulerImpl: Sendable {
         var taskToKey: [Int64: Key] = [:]
         var taskToExecutor: [Int64: String] = [:]
         var nextTaskId: Int64 = 0
+        /// Executor id → host, for every executor that registered or offered cores and is not lost.
+        var executors: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -76,6 +84,8 @@ public final class TaskSchedulerImpl: Sendable {
     /// Fills the offered cores with pending tasks, FIFO by job and stage.
     public func resourceOffers(_ offers: [WorkerOffer]) -> [TaskDescription] {
         state.withLock { s in
+            for offer in offers where s.executors[offer.executorId] == nil { s.executors[offer.executorId] = offer.host }
+            let known = Set(s.executors.keys)
             var launched: [TaskDescription] = []
             let order = s.managers.keys.sorted {
                 let a = s.managers[$0]!.taskSet, b = s.managers[$1]!.taskSet
@@ -89,7 +99,7 @@ public final class TaskSchedulerImpl: Sendable {
                     for key in order where s.managers[key]!.hasPendingTasks {
                         let tid = s.nextTaskId
                         if let desc = s.managers[key]!.resourceOffer(taskId: tid, executorId: offer.executorId,
-                                                                     host: offer.host) {
+                                                                     host: offer.host, knownExecutors: known) {
                             s.nextTaskId += 1
                             s.taskToKey[tid] = key
                             s.taskToExecutor[tid] = offer.executorId
@@ -115,6 +125,11 @@ public final class TaskSchedulerImpl: Sendable {
             return (v, key)
         }
         guard let (verdict, key) = result else { return }
+        act(on: verdict, key: key)
+    }
+
+    /// Tells the DAGScheduler, the log or the backend what a task's end means.
+    private func act(on verdict: TaskSetManager.Verdict, key: Key, revive: Bool = true) {
         let post = sink.withLock { $0 }
         switch verdict {
         case .ignore:
@@ -124,12 +139,53 @@ public final class TaskSchedulerImpl: Sendable {
         case .retry(let message):
             // Info, not warning: the job's own error line says what finally failed.
             logger.info("\(message)")
-            backend?.reviveOffers()
+            if revive { backend?.reviveOffers() }
         case .abort(let reason):
             logger.info("\(reason); aborting job")
             post?(.taskSetFailed(stageId: key.stageId, stageAttempt: key.attempt, reason: reason))
         }
     }
+
+    /// A new executor can run tasks (Spark's `executorAdded`): remembered for retries elsewhere,
+    /// and the DAGScheduler hears of it (map outputs it reports are trusted again).
+    public func executorAdded(executorId: String, host: String) {
+        state.withLock { $0.executors[executorId] = host }
+        sink.withLock { $0 }?(.executorAdded(executorId: executorId, host: host))
+    }
+
+    /// Executor `executorId` is gone, as Spark's `TaskSchedulerImpl.executorLost`: every task
+    /// running there fails with ``TaskEndReason/executorLost(executorId:reason:)`` (not counted
+    /// toward `maxFailures`) and is queued again; shuffle map tasks that succeeded there in task
+    /// sets still launching tasks are queued again too (their output is gone). Then the
+    /// DAGScheduler is told, so that it forgets the executor's map outputs.
+    public func executorLost(executorId: String, reason: String) {
+        let lost = TaskEndReason.executorLost(executorId: executorId, reason: reason)
+        let (verdicts, requeued): ([(TaskSetManager.Verdict, Key)], [String]) = state.withLock { s in
+            s.executors.removeValue(forKey: executorId)
+            var requeued: [String] = []
+            for key in s.managers.keys.sorted(by: { ($0.stageId, $0.attempt) < ($1.stageId, $1.attempt) }) {
+                requeued += s.managers[key]!.executorLost(executorId)
+            }
+            var verdicts: [(TaskSetManager.Verdict, Key)] = []
+            for (taskId, exec) in s.taskToExecutor.sorted(by: { $0.key < $1.key }) where exec == executorId {
+                s.taskToExecutor.removeValue(forKey: taskId)
+                guard let key = s.taskToKey.removeValue(forKey: taskId), s.managers[key] != nil else { continue }
+                verdicts.append((s.managers[key]!.handleTaskEnd(taskId: taskId, reason: lost, metrics: TaskMetrics(),
+                                                                executorId: executorId), key))
+                if s.managers[key]!.isFinished { s.managers.removeValue(forKey: key) }
+            }
+            return (verdicts, requeued)
+        }
+        for name in requeued {
+            logger.info("Resubmitted \(name): its output was on the lost executor \(executorId)")
+        }
+        for (verdict, key) in verdicts { act(on: verdict, key: key, revive: false) }
+        sink.withLock { $0 }?(.executorLost(executorId: executorId, reason: reason))
+        if !verdicts.isEmpty || !requeued.isEmpty { backend?.reviveOffers() }
+    }
+
+    /// The executors known to be alive (registered or offering cores), by id.
+    public var knownExecutors: Set<String> { state.withLock { Set($0.executors.keys) } }
 
     /// Number of task sets still known (for tests and shutdown).
     public var activeTaskSets: Int { state.withLock { $0.managers.count } }

@@ -2,6 +2,11 @@
 /// tasks, retries a failed task until it has failed `maxFailures` times, then gives
 /// up on the whole set. A value guarded by the TaskScheduler's lock.
 ///
+/// A task that failed on an executor is not offered to that executor again while another
+/// known executor has not failed it (Spark's per-task exclusion, in its simplest form).
+/// Executor loss is not the task's fault: its tasks run again without counting a failure,
+/// and a shuffle map task whose output lived on the lost executor runs again too.
+///
 /// Invariant: a task index is pending, running or successful, never two of them.
 public struct TaskSetManager: Sendable {
     public let taskSet: TaskSet
@@ -11,6 +16,10 @@ public struct TaskSetManager: Sendable {
     private var successful: [Bool]
     private var failures: [Int]
     private var attempts: [Int]
+    /// Executors on which each task index failed with an exception (not killed, not lost).
+    private var failedExecutors: [Int: Set<String>] = [:]
+    /// Where each successful shuffle map task ran: its output lives there.
+    private var successfulOn: [Int: String] = [:]
     public private(set) var tasksSuccessful = 0
     /// No more tasks are launched; set when all succeeded, on abort, or on fetch failure.
     public private(set) var isZombie = false
@@ -28,29 +37,48 @@ public struct TaskSetManager: Sendable {
     public var runningTaskIds: [Int64] { Array(running.keys) }
     public var hasPendingTasks: Bool { !isZombie && !pending.isEmpty }
     public var isFinished: Bool { isZombie && running.isEmpty }
+    /// True when the set's tasks write shuffle output (their results live on the executors).
+    public var isShuffleMapSet: Bool {
+        if case .shuffleMap = taskSet.tasks.first?.kind { return true }
+        return false
+    }
 
-    /// The next task to run on `executorId` at `host`, with `taskId`, or nil if none is pending:
+    /// The executors on which task `index` failed.
+    public func executorsThatFailed(index: Int) -> Set<String> { failedExecutors[index] ?? [] }
+
+    /// The next task to run on `executorId` at `host`, with `taskId`, or nil if none fits:
     /// a task that prefers this executor or host first (its partition is cached there), else the next.
-    public mutating func resourceOffer(taskId: Int64, executorId: String = "", host: String = "") -> TaskDescription? {
+    /// A task that failed on `executorId` is skipped unless it failed on every executor in
+    /// `knownExecutors` (the executors the TaskScheduler knows of; empty means no other choice).
+    public mutating func resourceOffer(taskId: Int64, executorId: String = "", host: String = "",
+                                       knownExecutors: Set<String> = []) -> TaskDescription? {
         guard !isZombie else { return nil }
-        if !taskSet.preferredLocations.isEmpty,
-           let local = pending.lastIndex(where: { i in
-               !successful[i] && i < taskSet.preferredLocations.count
-                   && taskSet.preferredLocations[i].contains { $0 == executorId || $0 == host }
-           }) {
-            pending.append(pending.remove(at: local))
+        let excluded = failedExecutors
+        func allowed(_ i: Int) -> Bool {
+            guard let failedOn = excluded[i], failedOn.contains(executorId) else { return true }
+            return knownExecutors.isSubset(of: failedOn)
         }
-        while let index = pending.popLast() {
-            if successful[index] { continue }
-            let t = taskSet.tasks[index]
-            let desc = TaskDescription(taskId: taskId, jobId: taskSet.jobId, stageId: taskSet.stageId,
-                                       stageAttempt: taskSet.stageAttempt, partition: t.partition, index: index,
-                                       attemptNumber: attempts[index], kind: t.kind, binary: taskSet.binary)
-            attempts[index] += 1
-            running[taskId] = index
-            return desc
+        var position: Int?
+        if !taskSet.preferredLocations.isEmpty {
+            position = pending.lastIndex { i in
+                !successful[i] && allowed(i) && i < taskSet.preferredLocations.count
+                    && taskSet.preferredLocations[i].contains { $0 == executorId || $0 == host }
+            }
         }
-        return nil
+        if position == nil {
+            while let last = pending.last, successful[last] { pending.removeLast() }
+            position = excluded.isEmpty ? pending.indices.last : pending.lastIndex { !successful[$0] && allowed($0) }
+        }
+        guard let position else { return nil }
+        let index = pending.remove(at: position)
+        let t = taskSet.tasks[index]
+        let desc = TaskDescription(taskId: taskId, jobId: taskSet.jobId, stageId: taskSet.stageId,
+                                   stageAttempt: taskSet.stageAttempt, partition: t.partition, index: index,
+                                   attemptNumber: attempts[index], kind: t.kind, binary: taskSet.binary,
+                                   executorId: executorId)
+        attempts[index] += 1
+        running[taskId] = index
+        return desc
     }
 
     /// What a finished task means for the set.
@@ -78,6 +106,7 @@ public struct TaskSetManager: Sendable {
         case .success:
             guard !successful[index] else { return .ignore }
             successful[index] = true
+            successfulOn[index] = executorId
             tasksSuccessful += 1
             if tasksSuccessful == taskSet.tasks.count { isZombie = true }
             return .report(completion)
@@ -88,12 +117,18 @@ public struct TaskSetManager: Sendable {
         case .killed(let why):
             if !isZombie && !successful[index] { pending.append(index) }
             return .retry("Lost \(name) (executor \(executorId)): killed (\(why))")
+        case .executorLost(let lostId, let why):
+            // Not counted: the executor went away under the task, as Spark's ExecutorLostFailure.
+            if !isZombie && !successful[index] { pending.append(index) }
+            return .retry("Lost \(name) (executor \(lostId)): ExecutorLostFailure (executor \(lostId) exited "
+                          + "unrelated to the running tasks) Reason: \(why)")
         case .exception(let message):
             let lost = "Lost \(name) (executor \(executorId)): \(message)"
             // A zombie set launches nothing more (superseded, or its stage failed on a fetch
             // failure and will be resubmitted): its failures do not count, as in Spark.
             if isZombie { return .retry(lost) }
             failures[index] += 1
+            failedExecutors[index, default: []].insert(executorId)
             if failures[index] >= maxFailures {
                 isZombie = true
                 return .abort("Task \(t.partition) in stage \(taskSet.id) failed \(failures[index]) times, "
@@ -102,6 +137,24 @@ public struct TaskSetManager: Sendable {
             pending.append(index)
             return .retry(lost)
         }
+    }
+
+    /// Executor `executorId` is gone, and with it the output of every shuffle map task that
+    /// succeeded there: while the set still launches tasks, those tasks are pending again
+    /// (Spark's TaskSetManager.executorLost without an external shuffle service). Returns
+    /// their names, for the log. Tasks running there are failed by the TaskScheduler.
+    public mutating func executorLost(_ executorId: String) -> [String] {
+        guard isShuffleMapSet, !isZombie else { return [] }
+        var requeued: [String] = []
+        for (index, exec) in successfulOn.sorted(by: { $0.key < $1.key })
+            where exec == executorId && successful[index] {
+            successful[index] = false
+            successfulOn.removeValue(forKey: index)
+            tasksSuccessful -= 1
+            pending.append(index)
+            requeued.append("task \(taskSet.tasks[index].partition).\(attempts[index] - 1) in stage \(taskSet.id)")
+        }
+        return requeued
     }
 
     /// Stops launching tasks (stage cancelled or superseded).

@@ -7,13 +7,16 @@ final class FakeNode: LineageNode {
     let rddId: Int
     let numPartitions: Int
     let lineageDependencies: [LineageDependency]
-    var debugName: String { "FakeRDD[\(rddId)]" }
+    private let name: String?
+    var debugName: String { name ?? "FakeRDD[\(rddId)]" }
     var callSite: String { "FakeLineage.swift:\(rddId)" }
 
-    init(_ rddId: Int, partitions: Int, _ dependencies: [LineageDependency] = []) {
+    /// `name` replaces the default `FakeRDD[id]` in stage names.
+    init(_ rddId: Int, partitions: Int, _ dependencies: [LineageDependency] = [], name: String? = nil) {
         self.rddId = rddId
         self.numPartitions = partitions
         self.lineageDependencies = dependencies
+        self.name = name
     }
 
     func preferredLocations(_ partition: Int) -> [String] { [] }
@@ -77,6 +80,17 @@ extension Array where Element == SchedulerDirective {
     var resubmitDelays: [Double] {
         compactMap { if case .scheduleResubmit(let d) = $0 { return d } else { return nil } }
     }
+    var removedExecutors: [String] {
+        compactMap { if case .removeOutputsOnExecutor(let e) = $0 { return e } else { return nil } }
+    }
+    /// The log lines at warning level.
+    var warnings: [String] {
+        compactMap { if case .log(.warning, let m) = $0 { return m } else { return nil } }
+    }
+    /// The log lines at info level.
+    var infoLines: [String] {
+        compactMap { if case .log(.info, let m) = $0 { return m } else { return nil } }
+    }
     /// The log lines, for failure messages.
     var logText: String {
         compactMap { if case .log(_, let m) = $0 { return m } else { return nil } }.joined(separator: "\n")
@@ -98,8 +112,8 @@ struct Harness {
     private(set) var log: [String] = []
     private var nextTaskId: Int64 = 0
 
-    init(maxStageAttempts: Int = 4) {
-        state = DAGSchedulerState(clock: clock, maxStageAttempts: maxStageAttempts, resubmitDelay: 0.5)
+    init(maxConsecutiveStageAttempts: Int = 4) {
+        state = DAGSchedulerState(clock: clock, maxConsecutiveStageAttempts: maxConsecutiveStageAttempts, resubmitDelay: 0.5)
     }
 
     @discardableResult
