@@ -33,6 +33,10 @@ public enum EngineKeys {
         "engine.log.level", default: "warning", doc: "trace, debug, info, notice, warning, error (info shows every stage and job)")
     public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
         "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
+    public static let stageMaxConsecutiveAttempts = ConfigKey<Int>.int(
+        "engine.stage.maxConsecutiveAttempts", default: 4, minimum: 1,
+        doc: "fetch-failed attempts of one stage in a row before its job fails")
+
     /// Hidden test key: local mode runs every task from a portable task binary rebuilt in a separate
     /// replay context, as executors in other processes do (catches functions that cannot travel).
     static let testPortableTaskBinaries = ConfigKey<Bool>.bool(
@@ -52,12 +56,14 @@ public enum EngineKeys {
         (localDir.name, "$TMPDIR", localDir.doc),
         (logLevel.name, logLevel.defaultValue, logLevel.doc),
         (broadcastBlockSize.name, "4m", broadcastBlockSize.doc),
+        (stageMaxConsecutiveAttempts.name, "4", stageMaxConsecutiveAttempts.doc),
     ]
 
     /// Checks that every known key present in `values` parses.
     static func validate(_ values: [String: String]) throws(EngineError) {
         if let v = values[master.name] { _ = try MasterURL.parse(v) }
         if let v = values[taskMaxFailures.name] { _ = try taskMaxFailures.parse(v) }
+        if let v = values[stageMaxConsecutiveAttempts.name] { _ = try stageMaxConsecutiveAttempts.parse(v) }
         if let v = values[shuffleCompress.name] { _ = try shuffleCompress.parse(v) }
         if let v = values[executorMemory.name] { _ = try executorMemory.parse(v) }
         if let v = values[memoryFraction.name] { _ = try memoryFraction.parse(v) }

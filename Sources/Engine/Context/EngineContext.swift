@@ -92,7 +92,9 @@ public final class EngineContext: Sendable {
         let summaryLogger = EngineLogging.logger("DAGScheduler")
         let storageLogger = EngineLogging.logger("BlockManager")
         let dagScheduler = DAGScheduler(taskScheduler: taskScheduler, codec: codec, broadcastManager: broadcastManager,
-                                    mapOutputTracker: tracker, logger: EngineLogging.logger("DAGScheduler"),
+                                    mapOutputTracker: tracker,
+                                    maxConsecutiveStageAttempts: conf.get(EngineKeys.stageMaxConsecutiveAttempts),
+                                    logger: EngineLogging.logger("DAGScheduler"),
                                     jobListener: { summary in
                                         lastJob.value.withLock { $0 = summary }
                                         lastJob.totals.withLock { $0.add(summary.metrics) }
