@@ -99,7 +99,7 @@ public final class EventLoop: Sendable {
         }
     }
 
-    /// Whether the calling thread is this loop's thread.
+    /// Whether the calling thread is this loop's thread (false for every thread once the loop has ended).
     public var isOnLoopThread: Bool {
         loopThreadKey.load(ordering: .acquiring) == threadKey(OSThread.current)
     }
@@ -147,6 +147,8 @@ public final class EventLoop: Sendable {
         if uv_loop_close(uvLoop) == 0 {
             freeMemory()
         }  // else a handle is still open: leak the loop rather than free memory libuv still uses.
+        // A later thread may get this thread's id: from now on no thread is the loop thread.
+        loopThreadKey.store(0, ordering: .releasing)
         exited.withLockNotifyingAll { $0 = true }
     }
 

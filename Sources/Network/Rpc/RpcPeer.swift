@@ -148,7 +148,11 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
             return (true, nil)
         }
         if schedule {
-            env.loop.tryExecute { [connection] in connection.flush() }
+            if env.loop.isOnLoopThread {
+                connection.flush()  // a handler answering: write now rather than on the next loop iteration
+            } else {
+                env.loop.tryExecute { [connection] in connection.flush() }
+            }
         }
         return refusal
     }

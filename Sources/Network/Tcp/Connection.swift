@@ -92,7 +92,11 @@ final class Connection: LoopHandle, @unchecked Sendable {  // @unchecked: loop-c
         guard !frames.isEmpty else { return }
         let rc = WriteRequest(connection: self, frames: frames).start(on: stream)
         if rc != 0 {
-            close(reason: "write failed: \(uvErrorText(rc))", error: nil, graceful: false)
+            // Not at once: a handler answering from `receive` may be on the stack, and must not hear of the close
+            // from inside its own call.
+            loop.tryExecute { [self] in
+                close(reason: "write failed: \(uvErrorText(rc))", error: nil, graceful: false)
+            }
         }
     }
 
