@@ -101,8 +101,10 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Peers are equal when they are the same connection.
     public static func == (a: RpcPeer, b: RpcPeer) -> Bool { a === b }
 
+    /// Hashes the peer's identity.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(ObjectIdentifier(self))
     }
