@@ -25,7 +25,7 @@ let package = Package(
             name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]),
         .target(name: "CShims"),
-        .target(name: "Network", dependencies: ["CLibUV"]),
+        .target(name: "Network", dependencies: ["CLibUV", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Storage",
             dependencies: ["CLZ4", "Network", .product(name: "Logging", package: "swift-log")]),
@@ -48,6 +48,7 @@ let package = Package(
             name: "engine-bench",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/EngineBench"),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Broadcast"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
