@@ -90,7 +90,7 @@ private struct SeededGenerator: RandomNumberGenerator {
 
 @Suite struct ClusterMessageTests {
     @Test func typeNumbersAreFixedAndDistinct() {
-        #expect(ClusterMessage.MessageType.allCases.map(\.rawValue) == Array(1...8))
+        #expect(ClusterMessage.MessageType.allCases.map(\.rawValue) == Array(1...9))
         #expect(Set(samples.map(\.typeNumber)).count == 8, "the samples cover every message type")
         #expect(ClusterMessage.stopExecutor.typeNumber == 8)
         #expect(ClusterMessage.registeredExecutor.messageType.name == "RegisteredExecutor")

@@ -70,3 +70,24 @@ extension ConfigKey where Value == Double {
         }
     }
 }
+
+extension ConfigKey where Value == Double {
+    /// A duration key in seconds: `120s`, `500ms`, `2min`, or a bare number of seconds, above zero.
+    public static func seconds(_ name: String, default d: Double, doc: String) -> ConfigKey<Double> {
+        ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> Double in
+            let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+            let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("h", 3600), ("s", 1)]
+            var number = Substring(t)
+            var scale = 1.0
+            for (suffix, factor) in units where t.hasSuffix(suffix) {
+                number = t.dropLast(suffix.count)
+                scale = factor
+                break
+            }
+            guard let v = Double(number.trimmingCharacters(in: .whitespaces)), v > 0, v.isFinite else {
+                throw .badConf(key: name, value: text, expected: "a duration above zero such as 120s, 500ms or 2min")
+            }
+            return v * scale
+        }
+    }
+}

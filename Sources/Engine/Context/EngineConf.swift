@@ -3,7 +3,8 @@ import Foundation
 /// The keys the engine knows, with their defaults.
 public enum EngineKeys {
     public static let master = ConfigKey<String>.string(
-        "engine.master", default: "local[*]", doc: "master URL: local, local[N], local[*]")
+        "engine.master", default: "local[*]",
+        doc: "master URL: local, local[N], local[*], local-cluster[E,C,M], engine://HOST:PORT")
     public static let appName = ConfigKey<String>.string(
         "engine.app.name", default: "engine-app", doc: "the application's name, shown in logs")
     public static let taskMaxFailures = ConfigKey<Int>.int(
@@ -36,6 +37,23 @@ public enum EngineKeys {
     public static let stageMaxConsecutiveAttempts = ConfigKey<Int>.int(
         "engine.stage.maxConsecutiveAttempts", default: 4, minimum: 1,
         doc: "fetch-failed attempts of one stage in a row before its job fails")
+    public static let networkTimeout = ConfigKey<Double>.seconds(
+        "engine.network.timeout", default: 120,
+        doc: "an executor silent (no heartbeat) for this long is lost; also the limit of one network request")
+    public static let heartbeatInterval = ConfigKey<Double>.seconds(
+        "engine.executor.heartbeatInterval", default: 10, doc: "how often an executor sends the driver a heartbeat")
+    public static let minRegisteredExecutors = ConfigKey<Int>.int(
+        "engine.executor.minRegistered", default: 1, minimum: 0,
+        doc: "with engine://, executors the driver waits for before the first job (local-cluster: all of them)")
+    public static let registrationTimeout = ConfigKey<Double>.seconds(
+        "engine.executor.registrationTimeout", default: 60,
+        doc: "how long the driver waits for engine.executor.minRegistered executors")
+    public static let reducerMaxSizeInFlight = ConfigKey<Int64>.bytes(
+        "engine.reducer.maxSizeInFlight", default: 48 << 20,
+        doc: "remote shuffle bytes one reducer fetches at once")
+    public static let driverHost = ConfigKey<String>.string(
+        "engine.driver.host", default: "127.0.0.1",
+        doc: "with local-cluster, the address the driver listens on for its executors")
 
     /// Hidden test key: local mode runs every task from a portable task binary rebuilt in a separate
     /// replay context, as executors in other processes do (catches functions that cannot travel).
@@ -57,6 +75,12 @@ public enum EngineKeys {
         (logLevel.name, logLevel.defaultValue, logLevel.doc),
         (broadcastBlockSize.name, "4m", broadcastBlockSize.doc),
         (stageMaxConsecutiveAttempts.name, "4", stageMaxConsecutiveAttempts.doc),
+        (networkTimeout.name, "120s", networkTimeout.doc),
+        (heartbeatInterval.name, "10s", heartbeatInterval.doc),
+        (minRegisteredExecutors.name, "1", minRegisteredExecutors.doc),
+        (registrationTimeout.name, "60s", registrationTimeout.doc),
+        (reducerMaxSizeInFlight.name, "48m", reducerMaxSizeInFlight.doc),
+        (driverHost.name, driverHost.defaultValue, driverHost.doc),
     ]
 
     /// Checks that every known key present in `values` parses.
@@ -71,6 +95,11 @@ public enum EngineKeys {
         if let v = values[defaultParallelism.name] { _ = try defaultParallelism.parse(v) }
         if let v = values[filesBlockSize.name] { _ = try filesBlockSize.parse(v) }
         if let v = values[broadcastBlockSize.name] { _ = try broadcastBlockSize.parse(v) }
+        if let v = values[networkTimeout.name] { _ = try networkTimeout.parse(v) }
+        if let v = values[heartbeatInterval.name] { _ = try heartbeatInterval.parse(v) }
+        if let v = values[minRegisteredExecutors.name] { _ = try minRegisteredExecutors.parse(v) }
+        if let v = values[registrationTimeout.name] { _ = try registrationTimeout.parse(v) }
+        if let v = values[reducerMaxSizeInFlight.name] { _ = try reducerMaxSizeInFlight.parse(v) }
         if let v = values[logLevel.name] {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v.lowercased()) else {
                 throw .badConf(key: logLevel.name, value: v, expected: "trace, debug, info, notice, warning or error")

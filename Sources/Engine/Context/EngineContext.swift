@@ -63,10 +63,13 @@ public final class EngineContext: Sendable {
             + "\(ByteSize.format(memoryManager.maxMemory)), storage region \(ByteSize.format(memoryManager.storagePoolSize))"
         logger.info("\(memoryLine)")
 
+        let cluster = self.master.isCluster ? try ClusterDriver(master: self.master, conf: conf, logger: logger) : nil
         let localDirs = conf.get(EngineKeys.localDir).split(separator: ",").map(String.init).filter { !$0.isEmpty }
         let blockManager: BlockManager
         do {
-            blockManager = try BlockManager(executorId: "driver", localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs,
+            blockManager = try BlockManager(executorId: "driver", host: cluster?.address.host ?? "localhost",
+                                            port: cluster?.address.port ?? 0,
+                                            localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs,
                                             memoryManager: memoryManager)
         } catch {
             throw .io(path: localDirs.joined(separator: ","), reason: "\(error); set engine.local.dir to a writable directory")
@@ -78,15 +81,22 @@ public final class EngineContext: Sendable {
                                   mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
                                   executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager)
         self.env = env
-        let codec: any TaskBinaryCodec = conf.get(EngineKeys.testPortableTaskBinaries)
+        let codec: any TaskBinaryCodec = conf.get(EngineKeys.testPortableTaskBinaries) || cluster != nil
             ? PortableTaskBinaryCodec(conf: conf, logger: EngineLogging.logger("TaskBinary")) : LocalTaskBinaryCodec()
         let taskScheduler = TaskSchedulerImpl(maxTaskFailures: conf.get(EngineKeys.taskMaxFailures),
                                           logger: EngineLogging.logger("TaskSchedulerImpl"))
         let cores = self.master.cores
         let executorLogger = EngineLogging.logger("Executor")
-        let backend = LocalSchedulerBackend(cores: cores) { statusSink in
-            Executor(executorId: "driver", cores: cores, env: env, codec: codec, logger: executorLogger,
-                     statusSink: statusSink)
+        let backend: any SchedulerBackend
+        if cluster != nil {
+            backend = CoarseGrainedSchedulerBackend(driverBuildId: BuildIdentity.current,
+                                                    networkTimeout: conf.get(EngineKeys.networkTimeout),
+                                                    logger: EngineLogging.logger("CoarseGrainedSchedulerBackend"))
+        } else {
+            backend = LocalSchedulerBackend(cores: cores) { statusSink in
+                Executor(executorId: "driver", cores: cores, env: env, codec: codec, logger: executorLogger,
+                         statusSink: statusSink)
+            }
         }
         let lastJob = self.lastJob
         let summaryLogger = EngineLogging.logger("DAGScheduler")
@@ -102,9 +112,19 @@ public final class EngineContext: Sendable {
                                         storageLogger.info("\(JobSummaryText.storage(blockManager))")
                                     })
         taskScheduler.start(backend: backend)
-        driver = DriverRuntime(dagScheduler: dagScheduler, taskScheduler: taskScheduler, backend: backend, codec: codec)
+        driver = DriverRuntime(dagScheduler: dagScheduler, taskScheduler: taskScheduler, backend: backend, codec: codec,
+                               cluster: cluster)
         replayParallelism = nil
         (codec as? PortableTaskBinaryCodec)?.attach(driverContext: self)
+        if let cluster, let coarse = backend as? CoarseGrainedSchedulerBackend {
+            do {
+                try cluster.start(backend: coarse, tracker: tracker, blockManagerMaster: env.blockManagerMaster,
+                                  blockManager: blockManager, broadcastManager: broadcastManager, conf: conf)
+            } catch {
+                stop()
+                throw error
+            }
+        }
         logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(LibUVInfo.version))")
     }
 
@@ -175,6 +195,7 @@ public final class EngineContext: Sendable {
         guard let driver else { return }
         driver.dagScheduler.stop()
         driver.backend.stop()
+        driver.cluster?.stop()
         env.blockManager.stop()
         logger.info("Successfully stopped EngineContext")
     }
@@ -246,7 +267,11 @@ public final class EngineContext: Sendable {
     /// Runs `job` with a context configured from engine-submit's environment, then stops the
     /// context and exits: 0 on success; on error one line `NAME: message` on stderr and exit 1.
     /// Command-line arguments after the program name are passed to `job`.
+    ///
+    /// Started as `JOB --executor --driver engine://HOST:PORT --cores C --memory M`, the binary
+    /// runs as an executor of that driver instead of running `job` (see ``runExecutorIfRequested(appName:)``).
     public static func main(appName: String, _ job: (EngineContext, [String]) throws -> Void) -> Never {
+        runExecutorIfRequested(appName: appName)
         let args = Array(CommandLine.arguments.dropFirst())
         let ctx: EngineContext
         do {
@@ -269,6 +294,19 @@ public final class EngineContext: Sendable {
 
 import Network
 
+extension EngineContext {
+    /// When this process was started in executor mode
+    /// (`JOB --executor --driver engine://HOST:PORT --cores C --memory M [--executor-id ID] [--host ADDRESS]`),
+    /// runs as that driver's executor and exits; otherwise returns at once. ``main(appName:_:)``
+    /// calls it first; a job with its own entry point must call it before anything else, so that
+    /// the same binary serves as driver and executor.
+    public static func runExecutorIfRequested(appName: String) {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard ExecutorArguments.requested(args) else { return }
+        ExecutorProcess.run(args, appName: appName)
+    }
+}
+
 /// libuv's version, shown at start-up so a run says what it linked.
 enum LibUVInfo {
     static var version: String { LibUV.version }
@@ -286,11 +324,15 @@ final class DriverRuntime: Sendable {
     let taskScheduler: TaskSchedulerImpl
     let backend: any SchedulerBackend
     let codec: any TaskBinaryCodec
+    /// With a cluster master: the network endpoint, launcher and heartbeat check.
+    let cluster: ClusterDriver?
 
-    init(dagScheduler: DAGScheduler, taskScheduler: TaskSchedulerImpl, backend: any SchedulerBackend, codec: any TaskBinaryCodec) {
+    init(dagScheduler: DAGScheduler, taskScheduler: TaskSchedulerImpl, backend: any SchedulerBackend, codec: any TaskBinaryCodec,
+         cluster: ClusterDriver? = nil) {
         self.dagScheduler = dagScheduler
         self.taskScheduler = taskScheduler
         self.backend = backend
         self.codec = codec
+        self.cluster = cluster
     }
 }

@@ -1,6 +1,6 @@
 /// Errors a job sees. Each message names what failed, on which input, and what to do.
 public enum EngineError: Error, CustomStringConvertible, Sendable {
-    /// A master URL that is not `local`, `local[N]` or `local[*]`.
+    /// A master URL that is not `local`, `local[N]`, `local[*]`, `local-cluster[E,C,M]` or `engine://HOST:PORT`.
     case badMasterURL(String)
     /// A configuration value that does not parse for its key.
     case badConf(key: String, value: String, expected: String)
@@ -22,7 +22,8 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .badMasterURL(let url):
-            return "invalid master URL '\(url)': expected local, local[N] (N ≥ 1) or local[*]"
+            return "invalid master URL '\(url)': expected local, local[N] (N ≥ 1), local[*], "
+                + "local-cluster[E,C,M] (E executors of C cores and M MB) or engine://HOST:PORT"
         case .badConf(let key, let value, let expected):
             return "invalid value '\(value)' for \(key): expected \(expected)"
         case .inputNotFound(let path):

@@ -36,7 +36,8 @@ struct EngineLogHandler: LogHandler {
         var tmv = tm()
         localtime_r(&t, &tmv)
         let stamp = String(format: "%02d:%02d:%02d", tmv.tm_hour, tmv.tm_min, tmv.tm_sec)
-        let text = "\(stamp) \(name) \(label): \(message)\n"
+        let tag = EngineLogging.processTag
+        let text = tag.isEmpty ? "\(stamp) \(name) \(label): \(message)\n" : "\(stamp) \(name) [\(tag)] \(label): \(message)\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
@@ -44,6 +45,13 @@ struct EngineLogHandler: LogHandler {
 /// Installs the engine's log handler once per process.
 enum EngineLogging {
     private static let level = Mutex<Logger.Level>(.info)
+    private static let tag = Mutex("")
+
+    /// Shown in brackets on every line of this process (an executor's id); empty on the driver.
+    static var processTag: String {
+        get { tag.withLock { $0 } }
+        set { tag.withLock { $0 = newValue } }
+    }
     private static let installed = Mutex(false)
 
     static func setUp(level newLevel: Logger.Level) {

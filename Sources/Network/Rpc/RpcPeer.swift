@@ -24,6 +24,8 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
     private struct State {
         var isOpen = true
         var closedError: NetworkError?
+        /// `close(reason:)` was called here: the close is expected, logged at info level.
+        var closedHere = false
         var pending: [UInt64: PendingAsk] = [:]
         var outbox: [OutgoingFrame] = []
         var flushScheduled = false
@@ -93,6 +95,7 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
             guard s.isOpen else { return false }
             s.isOpen = false
             s.closedError = .connectionLost(peer: remoteAddress, reason: reason)
+            s.closedHere = true
             return true
         }
         guard first else { return }
@@ -245,7 +248,7 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
             ask.complete(.failure(error))
         }
         env.forget(self)
-        if byShutdown {
+        if byShutdown || state.withLock({ $0.closedHere }) {
             env.logger.info("Connection \(id) to \(remoteAddress) closed: \(reason)")
         } else {
             env.logger.warning("Connection \(id) to \(remoteAddress) closed: \(reason)")

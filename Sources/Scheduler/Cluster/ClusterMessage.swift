@@ -24,6 +24,10 @@ public enum ClusterMessage: Sendable {
     case heartbeat(executorId: String, taskMetrics: [Int64: TaskMetrics], blockManagerAlive: Bool)
     /// Driver → executor: shut down.
     case stopExecutor
+    /// Executor → driver, before registering: the application's configuration (answered by
+    /// ``encodeAppConfig(_:)``), as Spark's RetrieveSparkAppConfig, so executors run with the
+    /// driver's settings whoever started them.
+    case retrieveAppConfig
 
     /// The version of the wire format this build writes and accepts.
     public static let wireVersion: UInt8 = 1
@@ -38,6 +42,7 @@ public enum ClusterMessage: Sendable {
         case killTask = 6
         case heartbeat = 7
         case stopExecutor = 8
+        case retrieveAppConfig = 9
 
         /// Spark's name of the message: `RegisterExecutor`.
         public var name: String {
@@ -50,6 +55,7 @@ public enum ClusterMessage: Sendable {
             case .killTask: return "KillTask"
             case .heartbeat: return "Heartbeat"
             case .stopExecutor: return "StopExecutor"
+            case .retrieveAppConfig: return "RetrieveAppConfig"
             }
         }
     }
@@ -65,6 +71,7 @@ public enum ClusterMessage: Sendable {
         case .killTask: return .killTask
         case .heartbeat: return .heartbeat
         case .stopExecutor: return .stopExecutor
+        case .retrieveAppConfig: return .retrieveAppConfig
         }
     }
 
@@ -80,7 +87,7 @@ public enum ClusterMessage: Sendable {
         switch self {
         case .registerExecutor(let info):
             info.write(to: &w)
-        case .registeredExecutor, .stopExecutor:
+        case .registeredExecutor, .stopExecutor, .retrieveAppConfig:
             break
         case .registerExecutorFailed(let message):
             message.write(to: &w)
@@ -141,8 +148,30 @@ public enum ClusterMessage: Sendable {
             message = .heartbeat(executorId: executorId, taskMetrics: taskMetrics, blockManagerAlive: try r.bool())
         case .stopExecutor:
             message = .stopExecutor
+        case .retrieveAppConfig:
+            message = .retrieveAppConfig
         }
         guard r.remaining == 0 else { throw .trailingBytes(message: type.name, count: r.remaining) }
         return message
+    }
+
+    /// The answer to ``retrieveAppConfig``: the driver's configuration as `key=value` pairs.
+    public static func encodeAppConfig(_ pairs: [(String, String)]) -> [UInt8] {
+        var w = ByteWriter(capacity: 256)
+        w.writeVarInt(UInt64(pairs.count))
+        for (k, v) in pairs {
+            k.write(to: &w)
+            v.write(to: &w)
+        }
+        return w.bytes
+    }
+
+    /// Reads an answer of ``encodeAppConfig(_:)``.
+    public static func decodeAppConfig(_ bytes: [UInt8]) throws(ClusterMessageError) -> [(String, String)] {
+        var r = WireReader(bytes, message: "RetrieveAppConfig answer")
+        var out: [(String, String)] = []
+        for _ in 0..<(try r.count(of: "settings")) { out.append((try r.string(), try r.string())) }
+        guard r.remaining == 0 else { throw .trailingBytes(message: "RetrieveAppConfig answer", count: r.remaining) }
+        return out
     }
 }

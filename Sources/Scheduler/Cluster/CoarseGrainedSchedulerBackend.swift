@@ -198,8 +198,14 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
     /// no longer offered, and the TaskScheduler reruns its tasks and the DAGScheduler
     /// forgets its map outputs.
     public func removeExecutor(_ executorId: String, reason: String) {
-        guard let data = state.withLock({ $0.executors.removeValue(forKey: executorId) }) else {
+        let (data, stopped) = state.withLock { ($0.executors.removeValue(forKey: executorId), $0.stopped) }
+        guard let data else {
             logger.info("Asked to remove non-existent executor \(executorId)")
+            return
+        }
+        if stopped {
+            // Told to stop by ``stop()``: its leaving is expected, and no task needs it.
+            logger.info("Executor \(executorId) left: \(reason)")
             return
         }
         executorRemoved(data, reason: reason)

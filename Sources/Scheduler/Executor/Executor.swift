@@ -59,6 +59,11 @@ public final class Executor: Sendable {
         }  // else it has finished: nothing to kill
     }
 
+    /// The metrics of the tasks running now, for heartbeats.
+    public var runningTaskMetrics: [Int64: TaskMetrics] {
+        runningTasks.withLock { $0 }.mapValues(\.metrics)
+    }
+
     /// Stops the threads after the tasks already queued.
     public func stop() {
         queue.close()

@@ -14,12 +14,20 @@ public final class TaskEnvironment: Sendable {
     public let executionMemory: any ExecutionMemoryBudget
     /// The driver's registry of which BlockManager holds which block (in-process in local mode).
     public let blockManagerMaster: BlockManagerMaster
+    /// Fetches blocks held by other processes' BlockManagers (nil in local mode: all blocks are here).
+    public let blockTransfer: (any BlockTransferClient)?
+    /// `engine.reducer.maxSizeInFlight`: the most bytes of remote shuffle segments a reducer
+    /// fetches at once.
+    public let maxBytesInFlight: Int64
 
     public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
                 mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
                 executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),
-                blockManagerMaster: BlockManagerMaster = BlockManagerMaster()) {
+                blockManagerMaster: BlockManagerMaster = BlockManagerMaster(),
+                blockTransfer: (any BlockTransferClient)? = nil, maxBytesInFlight: Int64 = 48 << 20) {
         self.blockManagerMaster = blockManagerMaster
+        self.blockTransfer = blockTransfer
+        self.maxBytesInFlight = max(1, maxBytesInFlight)
         blockManagerMaster.registerBlockManager(blockManager.blockManagerId)
         blockManager.setMaster(blockManagerMaster)
         self.executorId = executorId

@@ -15,8 +15,15 @@ public struct MetadataFetchFailedError: Error, CustomStringConvertible, Sendable
 /// executors' copies ask the driver's.
 public final class MapOutputTracker: Sendable {
     fileprivate let shuffles = Mutex<[Int: [MapStatus?]]>([:])
+    /// On an executor: asks the driver's tracker for a shuffle's statuses (nil: not registered there).
+    private let remote: (@Sendable (Int) throws -> [MapStatus?]?)?
 
-    public init() {}
+    /// The driver's tracker (or local mode's only one).
+    public init() { remote = nil }
+
+    /// An executor's tracker: it holds nothing itself and asks `remote` (the driver) each time
+    /// a reducer needs a shuffle's statuses, so outputs recomputed after a failure are always seen.
+    public init(remote: @escaping @Sendable (Int) throws -> [MapStatus?]?) { self.remote = remote }
 
     /// Declares a shuffle with `numMaps` map tasks; keeps existing outputs if already known.
     public func registerShuffle(_ shuffleId: Int, numMaps: Int) {
@@ -24,6 +31,10 @@ public final class MapOutputTracker: Sendable {
             if s[shuffleId] == nil { s[shuffleId] = Array(repeating: nil, count: numMaps) }
         }
     }
+
+    /// Every map output of a shuffle as registered here (nil entries: missing), nil when the
+    /// shuffle is unknown: what the driver's tracker answers an executor's.
+    public func statuses(_ shuffleId: Int) -> [MapStatus?]? { shuffles.withLock { $0[shuffleId] } }
 
     /// True when the shuffle was registered.
     public func containsShuffle(_ shuffleId: Int) -> Bool { shuffles.withLock { $0[shuffleId] != nil } }
@@ -68,7 +79,15 @@ public final class MapOutputTracker: Sendable {
     public func mapSizes(shuffleId: Int, reduceId: Int) throws(MetadataFetchFailedError)
         -> [(location: BlockManagerId, mapIndex: Int, mapId: Int64, size: Int64)]
     {
-        let outs = shuffles.withLock { $0[shuffleId] }
+        var outs = shuffles.withLock { $0[shuffleId] }
+        if outs == nil, let remote {
+            do {
+                outs = try remote(shuffleId)
+            } catch {
+                throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId,
+                                               message: "cannot get the map output locations from the driver: \(error)")
+            }
+        }
         guard let outs else {
             throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "shuffle not registered")
         }

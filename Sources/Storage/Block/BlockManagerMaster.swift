@@ -22,9 +22,17 @@ public final class BlockManagerMaster: Sendable {
         var locations: [BlockId: [BlockManagerId: BlockStatus]] = [:]
     }
     private let state = Mutex(State())
+    /// On an executor: also tells the driver's master of each update.
+    private let forward: (@Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void)?
 
-    /// An empty registry.
-    public init() {}
+    /// An empty registry (the driver's, or local mode's only one).
+    public init() { forward = nil }
+
+    /// An executor's view: it records its own BlockManager's blocks and reports each update
+    /// to the driver's master through `forward` (Spark's BlockManagerMaster.updateBlockInfo over RPC).
+    public init(forward: @escaping @Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void) {
+        self.forward = forward
+    }
 
     /// Registers a block manager (again: its old blocks are forgotten, as after a restart).
     public func registerBlockManager(_ id: BlockManagerId) {
@@ -40,7 +48,8 @@ public final class BlockManagerMaster: Sendable {
     @discardableResult
     public func updateBlockInfo(_ blockManagerId: BlockManagerId, blockId: BlockId, level: StorageLevel,
                                 memSize: Int64, diskSize: Int64) -> Bool {
-        state.withLock { s in
+        forward?(blockManagerId, blockId, level, memSize, diskSize)
+        return state.withLock { s in
             guard s.managers.contains(blockManagerId) else { return false }
             if level.isValid && (memSize > 0 || diskSize > 0) {
                 s.locations[blockId, default: [:]][blockManagerId] = BlockStatus(level: level, memSize: memSize, diskSize: diskSize)

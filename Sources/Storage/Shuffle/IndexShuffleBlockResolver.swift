@@ -144,14 +144,46 @@ public final class IndexShuffleBlockResolver: Sendable {
 
     /// The stored bytes of reducer `reduceId`'s segment (still compressed if the writer compressed).
     public func readSegment(shuffleId: Int, mapId: Int, reduceId: Int) throws(StorageError) -> [UInt8] {
+        try readSegmentRange(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId, offset: 0, maxCount: Int.max).bytes
+    }
+
+    /// At most `maxCount` stored bytes of reducer `reduceId`'s segment from `offset` on, and the
+    /// segment's whole length (a remote reducer fetches a large segment in chunks).
+    public func readSegmentRange(shuffleId: Int, mapId: Int, reduceId: Int, offset: Int64, maxCount: Int)
+        throws(StorageError) -> (bytes: [UInt8], segmentLength: Int64)
+    {
         let offsets = try offsets(shuffleId: shuffleId, mapId: mapId)
         guard reduceId >= 0, reduceId + 1 < offsets.count else {
             throw .blockNotFound("\(BlockId.shuffle(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId)) (map output has \(offsets.count - 1) partitions)")
         }
-        let start = offsets[reduceId]
-        let count = Int(offsets[reduceId + 1] - start)
-        if count == 0 { return [] }
-        return try FileIO.read(try dataFile(shuffleId: shuffleId, mapId: mapId), offset: start, count: count)
+        let length = offsets[reduceId + 1] - offsets[reduceId]
+        guard offset >= 0, offset <= length, maxCount >= 0 else {
+            throw .corrupt("bytes from \(offset) of a \(length)-byte segment \(BlockId.shuffle(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId)) requested")
+        }
+        let count = Int(min(Int64(maxCount), length - offset))
+        if count == 0 { return ([], length) }
+        let bytes = try FileIO.read(try dataFile(shuffleId: shuffleId, mapId: mapId), offset: offsets[reduceId] + offset,
+                                    count: count)
+        return (bytes, length)
+    }
+
+    /// Deletes every map output file of shuffle `shuffleId` in the local directories
+    /// (the shuffle was unregistered everywhere); returns how many files went.
+    @discardableResult
+    public func removeShuffle(_ shuffleId: Int) -> Int {
+        let prefix = "shuffle_\(shuffleId)_"
+        var removed = 0
+        for dir in diskBlockManager.localDirs {
+            guard let subs = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
+            for sub in subs {
+                let path = (dir as NSString).appendingPathComponent(sub)
+                guard let files = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
+                for f in files where f.hasPrefix(prefix) && (f.hasSuffix(".data") || f.hasSuffix(".index")) {
+                    if FileIO.remove((path as NSString).appendingPathComponent(f)) { removed += 1 }
+                }
+            }
+        }
+        return removed
     }
 
     /// Deletes the data and index files of a map output, if present.
