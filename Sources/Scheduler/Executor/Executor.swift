@@ -91,7 +91,7 @@ public final class Executor: Sendable {
         } catch let e as TaskKilledError {
             reason = .killed(e.reason)
         } catch let e as MetadataFetchFailedError {
-            reason = .fetchFailed(shuffleId: e.shuffleId, mapIndex: nil, reduceId: e.reduceId, message: e.message)
+            reason = .fetchFailed(shuffleId: e.shuffleId, mapIndex: e.mapIndex, reduceId: e.reduceId, message: e.message)
         } catch let e as FetchFailedError {
             reason = .fetchFailed(shuffleId: e.shuffleId, mapIndex: e.mapIndex >= 0 ? e.mapIndex : nil,
                                   reduceId: e.reduceId, message: e.message)

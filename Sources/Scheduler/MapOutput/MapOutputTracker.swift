@@ -6,6 +6,8 @@ public struct MetadataFetchFailedError: Error, CustomStringConvertible, Sendable
     public let shuffleId: Int
     public let reduceId: Int
     public let message: String
+    /// The map output found missing, when one is (nil: the shuffle's outputs are unknown).
+    public var mapIndex: Int? = nil
     public var description: String { "missing output of shuffle \(shuffleId) for reduce partition \(reduceId): \(message)" }
 }
 
@@ -94,7 +96,8 @@ public final class MapOutputTracker: Sendable {
         var result: [(location: BlockManagerId, mapIndex: Int, mapId: Int64, size: Int64)] = []
         for (i, st) in outs.enumerated() {
             guard let st else {
-                throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "no output for map \(i)")
+                throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "no output for map \(i)",
+                                               mapIndex: i)
             }
             guard reduceId < st.sizes.count else {
                 throw MetadataFetchFailedError(shuffleId: shuffleId, reduceId: reduceId, message: "map \(i) has \(st.sizes.count) partitions")

@@ -117,14 +117,19 @@ public final class TaskSchedulerImpl: Sendable {
 
     /// Records the end of a task and tells the DAGScheduler what it means.
     public func statusUpdate(taskId: Int64, reason: TaskEndReason, metrics: TaskMetrics) {
-        let result: (TaskSetManager.Verdict, Key)? = state.withLock { s in
+        let result: (TaskSetManager.Verdict, Key, String)? = state.withLock { s in
             guard let key = s.taskToKey.removeValue(forKey: taskId), s.managers[key] != nil else { return nil }
             let exec = s.taskToExecutor.removeValue(forKey: taskId) ?? "?"
             let v = s.managers[key]!.handleTaskEnd(taskId: taskId, reason: reason, metrics: metrics, executorId: exec)
             if s.managers[key]!.isFinished { s.managers.removeValue(forKey: key) }
-            return (v, key)
+            return (v, key, exec)
         }
-        guard let (verdict, key) = result else { return }
+        guard let (verdict, key, exec) = result else { return }
+        if case .success = reason {
+            // As Spark's TaskSetManager.handleSuccessfulTask.
+            let ms = metrics.runTimeNanos / 1_000_000
+            logger.info("Finished task TID \(taskId) in stage \(key.stageId).\(key.attempt) in \(ms) ms on executor \(exec)")
+        }
         act(on: verdict, key: key)
     }
 

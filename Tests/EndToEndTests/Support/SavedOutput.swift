@@ -2,6 +2,8 @@ import Foundation
 
 /// What word-count saved under OUTPUT_DIR: `part-*` files of `word<TAB>count` lines and `_SUCCESS`.
 struct SavedOutput {
+    /// The output directory read.
+    let directory: String
     let partFiles: [String]
     let hasSuccessMarker: Bool
     /// Counts read back; a word present twice (in one part or two) is a ``problems`` entry.
@@ -10,6 +12,7 @@ struct SavedOutput {
     let problems: [String]
 
     init(_ directory: String) throws {
+        self.directory = directory
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         hasSuccessMarker = names.contains("_SUCCESS")
         partFiles = names.filter { $0.hasPrefix("part-") }

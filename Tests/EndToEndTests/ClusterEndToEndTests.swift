@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// word-count with executors in other processes: local-cluster, engine://, executor loss.
+@Suite("cluster mode through engine-submit", .serialized)
+struct ClusterEndToEndTests {
+    let wordCount = WordCountEndToEndTests()
+
+    /// The concatenated part files of an output directory.
+    func partBytes(_ dir: String) throws -> [UInt8] {
+        let parts = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("part-") }.sorted()
+        return parts.flatMap { Array(FileManager.default.contents(atPath: dir + "/" + $0) ?? Data()) }
+    }
+
+    @Test("local-cluster[3,1,512] gives the reference counts, byte-identical to local[4]")
+    func localClusterMatchesLocal() throws {
+        let dir = try TemporaryDirectory("wc-cluster")
+        defer { dir.remove() }
+        let bytes = SampleText.skewed(size: 6 << 20, seed: 21)
+        let input = try dir.write("in.txt", bytes)
+        let expected = ReferenceWordCount(bytes)
+        let opts = ["--conf", "engine.files.blockSize=1m"]
+        let cluster = try wordCount.submitAndCheck(expected, input: input, master: "local-cluster[3,1,512]",
+                                                   extraSubmitOptions: opts, jobOptions: ["--partitions", "4"], in: dir)
+        let local = try wordCount.submitAndCheck(expected, input: input, master: "local[4]",
+                                                 extraSubmitOptions: opts, jobOptions: ["--partitions", "4"], in: dir)
+        #expect(cluster != nil && local != nil)
+        if let c = cluster, let l = local {
+            #expect(try partBytes(c.directory) == partBytes(l.directory), "local-cluster and local[4] outputs differ")
+        }
+    }
+
+    @Test("an empty input in local-cluster gives an empty result and _SUCCESS")
+    func emptyInputCluster() throws {
+        let dir = try TemporaryDirectory("wc-cluster-empty")
+        defer { dir.remove() }
+        let input = try dir.write("empty.txt", [])
+        try wordCount.submitAndCheck(ReferenceWordCount([]), input: input, master: "local-cluster[2,1,512]", in: dir)
+    }
+
+    /// Kills (SIGKILL) or freezes (SIGSTOP: its heartbeats stop) one executor once it has
+    /// finished a map task; the job must still give the reference counts, and the log must
+    /// show the loss and the recomputation.
+    @Test("an executor lost in the middle of the job", arguments: ["KILL", "STOP"])
+    func executorLost(_ how: String) throws {
+        let dir = try TemporaryDirectory("wc-cluster-loss")
+        defer { dir.remove() }
+        let bytes = SampleText.skewed(size: 16 << 20, seed: 5)
+        let input = try dir.write("in.txt", bytes)
+        let out = dir.child("out")
+        let run = try BackgroundRun([
+            "--master", "local-cluster[3,1,512]", "--conf", "engine.log.level=info",
+            "--conf", "engine.files.blockSize=512k", "--conf", "engine.network.timeout=3s",
+            "--conf", "engine.executor.heartbeatInterval=500ms", "word-count", input, out, "--partitions", "4",
+        ], in: dir)
+        // Once exec-2 holds a map output, so that losing it loses shuffle files.
+        #expect(run.waitForLog("ms on executor exec-2", timeout: 120), "no task finished on exec-2:\n\(run.transcript)")
+        let victims = run.executorProcesses()
+        guard let pid = victims["exec-2"] else {
+            Issue.record("executor exec-2 not found among \(victims):\n\(run.transcript)")
+            _ = run.finish(timeout: 120)
+            return
+        }
+        kill(pid, how == "KILL" ? SIGKILL : SIGSTOP)
+        let status = run.finish(timeout: 300)
+        if how == "STOP" { kill(pid, SIGKILL) }
+        #expect(status == 0, "word-count failed after losing exec-2:\n\(run.transcript)")
+        let log = run.stderrText
+        #expect(log.contains("Lost executor exec-2"), "the loss is not logged:\n\(run.transcript)")
+        if how == "STOP" { #expect(log.contains("no recent heartbeats"), "\(run.transcript)") }
+        #expect(log.contains("will be recomputed"), "no recomputation logged:\n\(run.transcript)")
+        guard status == 0 else { return }
+        let saved = try SavedOutput(out)
+        #expect(saved.hasSuccessMarker)
+        if let diff = saved.difference(from: ReferenceWordCount(bytes).counts) { Issue.record("counts differ: \(diff)") }
+        #expect(run.executorProcesses().isEmpty, "executor processes outlived the driver")
+    }
+
+    @Test("engine:// with no executor: one line naming the address and the command to start one")
+    func noExecutors() throws {
+        let dir = try TemporaryDirectory("wc-cluster-none")
+        defer { dir.remove() }
+        let input = try dir.write("in.txt", Array("a b c\n".utf8))
+        let port = 20000 + Int.random(in: 0..<20000)
+        let run = try SubmitRun.run(["--master", "engine://127.0.0.1:\(port)", "--conf", "engine.executor.registrationTimeout=1s",
+                                     "word-count", input, dir.child("out")], in: dir, timeout: 60)
+        #expect(run.status == 1, "\(run.transcript)")
+        let lines = run.stderrLines.filter { !$0.isEmpty }
+        #expect(lines.count == 1 && lines[0].contains("no executor registered") && lines[0].contains("--executor --driver"),
+                "\(run.transcript)")
+    }
+
+    @Test("executor mode with bad arguments, or no driver listening: one line and exit 1",
+          arguments: [["--executor", "--cores", "1", "--memory", "512"],
+                      ["--executor", "--driver", "engine://127.0.0.1:1", "--cores", "0", "--memory", "512"],
+                      ["--executor", "--driver", "nowhere", "--cores", "1", "--memory", "512"],
+                      ["--executor", "--driver", "engine://127.0.0.1:1", "--cores", "1", "--memory", "512", "--bogus"],
+                      ["--executor", "--driver", "engine://127.0.0.1:1", "--cores", "1", "--memory", "512"]])
+    func badExecutorArguments(_ args: [String]) throws {
+        let dir = try TemporaryDirectory("exec-args")
+        defer { dir.remove() }
+        let run = try BackgroundRun(args, in: dir, executable: BuildProducts.directory + "/word-count")
+        let status = run.finish(timeout: 60)
+        let lines = run.stderrText.split(separator: "\n")
+        #expect(status == 1 && lines.count == 1, "\(run.transcript)")
+        #expect(lines.first?.hasPrefix("word-count executor") == true, "\(run.transcript)")
+    }
+
+    /// An executor built differently (here: word-count with its build-id changed) must be
+    /// refused at registration, with a message saying why.
+    @Test("an executor of another build is refused")
+    func otherBuildRefused() throws {
+        let dir = try TemporaryDirectory("exec-build")
+        defer { dir.remove() }
+        var binary = Array(FileManager.default.contents(atPath: BuildProducts.directory + "/word-count") ?? Data())
+        // The GNU build-id note: namesz 4, descsz 20, type 3 (NT_GNU_BUILD_ID), "GNU\0", then the id.
+        let header: [UInt8] = [4, 0, 0, 0, 20, 0, 0, 0, 3, 0, 0, 0] + Array("GNU".utf8) + [0]
+        guard let at = binary.indices.dropLast(header.count + 20).first(where: { i in
+            binary[i] == 4 && Array(binary[i..<(i + header.count)]) == header
+        }) else {
+            Issue.record("no GNU build-id note in word-count")
+            return
+        }
+        binary[at + header.count] ^= 0xff
+        let other = try dir.write("word-count-other", binary)
+        chmod(other, 0o755)
+        let input = try dir.write("in.txt", Array("a b c\n".utf8))
+        let port = 20000 + Int.random(in: 0..<20000)
+        let driver = try BackgroundRun(["--master", "engine://127.0.0.1:\(port)", "--conf", "engine.executor.registrationTimeout=5s",
+                                        "word-count", input, dir.child("out")], in: dir)
+        usleep(500_000)
+        let executor = try BackgroundRun(["--executor", "--driver", "engine://127.0.0.1:\(port)", "--cores", "1",
+                                          "--memory", "512"], in: dir, executable: other)
+        let executorStatus = executor.finish(timeout: 60)
+        let driverStatus = driver.finish(timeout: 60)
+        #expect(executorStatus == 1, "\(executor.transcript)")
+        #expect(executor.stderrText.contains("refused") && executor.stderrText.contains("different build"),
+                "\(executor.transcript)")
+        #expect(driverStatus == 1, "the driver ran without executors:\n\(driver.transcript)")
+    }
+}
