@@ -20,7 +20,11 @@
 #   NETNS_TIMEOUT=300      seconds the driver may take
 #   NETNS_BLOCK_SIZE=8m    engine.files.blockSize of both runs: 25 map tasks for 200M, so that
 #                          h2 has finished some and is running others when it is cut off
-#   NETNS_CUT_AFTER=0      extra seconds between h2's first map output and the cut
+#   NETNS_CUT_AT=map       when h2 is cut off: `map`, as soon as it holds map output while the
+#                          first map stage runs (its finished and running map tasks are lost);
+#                          `shuffle`, as soon as the first map stage has finished (the reducers
+#                          find h2's shuffle files unreachable)
+#   NETNS_CUT_AFTER=0      extra seconds to wait before the cut
 #   NETNS_KEEP=1           keep the work dir (logs, outputs) even when the test passes
 #   ENGINE_BIN_DIR=DIR     binaries to test (default: swift build -c release --show-bin-path)
 # Prints `netns-test: PASS ...` and exits 0, or `netns-test: FAIL: <why>` with the end of
@@ -40,6 +44,7 @@ declare -A HOST_IP=([h1]=$SUBNET.11 [h2]=$SUBNET.12 [h3]=$SUBNET.13)
 PARTITIONS=${NETNS_PARTITIONS:-6}
 TIMEOUT=${NETNS_TIMEOUT:-300}
 CUT_AFTER=${NETNS_CUT_AFTER:-0}
+CUT_AT=${NETNS_CUT_AT:-map}
 BLOCK_SIZE=${NETNS_BLOCK_SIZE:-8m}
 SIZE=${NETNS_SIZE:-200M}
 
@@ -54,6 +59,7 @@ bin=${ENGINE_BIN_DIR:-$(swift build -c release --show-bin-path 2>/dev/null || tr
 for b in engine-submit word-count engine-bench; do
   [ -x "$bin/$b" ] || need "$bin/$b not built: run 'swift build -c release' (or set ENGINE_BIN_DIR)"
 done
+case $CUT_AT in map | shuffle) ;; *) need "NETNS_CUT_AT=$CUT_AT: expected map or shuffle" ;; esac
 if [ -n "${NETNS_INPUT:-}" ] && [ ! -r "$NETNS_INPUT" ]; then need "NETNS_INPUT=$NETNS_INPUT is not a readable file"; fi
 
 # One run at a time: a second run would tear down the first one's namespaces.
@@ -91,7 +97,7 @@ trap 'say "interrupted"; exit 130' INT TERM
 teardown
 
 work=$(mktemp -d /tmp/$P-netns-test.XXXXXX)
-start=$(date +%s)
+start=$EPOCHSECONDS
 
 fail() {
   say "FAIL: $*"
@@ -109,14 +115,14 @@ since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; 
 # Waits up to $3 seconds for a line matching the extended regex $1 in file $2; fails early
 # if process $4 (optional) has ended.
 wait_for_line() {
-  local pattern=$1 file=$2 seconds=$3 pid=${4:-} i
-  for ((i = 0; i < seconds * 10; i++)); do
+  local pattern=$1 file=$2 deadline=$((EPOCHSECONDS + $3)) pid=${4:-}
+  while ((EPOCHSECONDS < deadline)); do
     grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
       grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
       return 1
     fi
-    sleep 0.1
+    sleep 0.02
   done
   return 1
 }
@@ -180,27 +186,31 @@ wait_for_line "3 executors registered" "$work/driver.err" 60 "$drv_pid" \
   || fail "the three executors did not register with the driver"
 say "driver and 3 executors up; waiting for the first map stage"
 
-# --- the cut: once h2 holds map output, h2's bridge port goes down ---------------------------
-# h2 writes its shuffle files under its own TMPDIR: its first committed index file means it
-# has finished a map task (whose output must now be recomputed elsewhere) and, with more
-# tasks than cores, is likely running the next ones. The cut is on the bridge side only, as a
-# pulled cable: h2 keeps its address and its process runs on, but nothing it sends reaches
-# anyone and nothing reaches it.
+# --- the cut: h2's bridge port goes down mid-job ----------------------------------------------
+# On the bridge side only, as a pulled cable: h2 keeps its address and its process runs on,
+# but nothing it sends reaches anyone and nothing reaches it.
+# h2 writes its shuffle files under its own TMPDIR, so a committed index file there means it
+# has finished a map task (whose output must be recomputed elsewhere once h2 is lost); with
+# more map tasks than cores it is then likely running the next ones.
 wait_for_line "Submitting .* missing tasks from ShuffleMapStage" "$work/driver.err" 60 "$drv_pid" \
   || fail "the driver never submitted a map stage"
-for ((i = 0; i < 600; i++)); do
-  [ -n "$(find "$work/tmp-$CUT" -name 'shuffle_*.index' -print -quit)" ] && break
-  kill -0 "$drv_pid" 2>/dev/null || break
-  sleep 0.05
-done
+map_outputs() { find "$work/tmp-$CUT" -name 'shuffle_*.index' 2>/dev/null | wc -l; }
+if [ "$CUT_AT" = map ]; then
+  deadline=$((EPOCHSECONDS + 60))
+  while (($(map_outputs) == 0 && EPOCHSECONDS < deadline)) && kill -0 "$drv_pid" 2>/dev/null; do sleep 0.02; done
+else
+  wait_for_line "ShuffleMapStage [0-9]+ .* finished" "$work/driver.err" 60 "$drv_pid" || true
+fi
 sleep "$CUT_AFTER"
 kill -0 "$drv_pid" 2>/dev/null || fail "the job ended before the cut (use a larger NETNS_SIZE)"
-outputs=$(find "$work/tmp-$CUT" -name 'shuffle_*.index' | wc -l)
-phase="during the first map stage, $CUT holding $outputs map outputs"
+ip -n "$NS_BR" link set "to-$CUT" down
+# Where the job was at the cut, for the record.
+phase="during the first map stage"
 grep -Eq "ShuffleMapStage [0-9]+ .* finished" "$work/driver.err" && phase="after the first map stage"
 grep -Eq "Job 0 finished" "$work/driver.err" && phase="after job 0"
-ip -n "$NS_BR" link set "to-$CUT" down
-say "cut $CUT's link $(since "$t0") s after the driver started ($phase)"
+phase="$phase, $CUT holding $(map_outputs) map outputs"
+cut_at=$(since "$t0")
+say "cut $CUT's link $cut_at s after the driver started ($phase)"
 ip -n "$NS_BR" link show "to-$CUT" | grep -q "state DOWN" || fail "$CUT's bridge port is not down after the cut"
 
 # --- the outcome ----------------------------------------------------------------------------
@@ -233,6 +243,6 @@ fi
 grep -Ei "lost executor $CUT" "$work/driver.err" | head -n 1 | sed 's/^/netns-test: driver: /'
 say "driver: $(grep -c "Lost task .*(executor $CUT)" "$work/driver.err") tasks lost on $CUT," \
   "$(grep -c "Resubmitted .*lost executor $CUT" "$work/driver.err") finished map tasks resubmitted," \
-  "$(grep -c "FetchFailed\|fetch failed" "$work/driver.err") fetch failures"
-say "PASS: word-count finished in $took s after $CUT was cut off ($phase); output md5 $got_md5 = local[4]'s;" \
-  "$(grep '^total words' "$work/driver.out"); test took $(( $(date +%s) - start )) s"
+  "$(grep -c "due to a fetch failure" "$work/driver.err") stages failed on a fetch failure"
+say "PASS: the job took $took s with $CUT cut off at $cut_at s ($phase); output md5 $got_md5 as local[4]'s," \
+  "$(grep '^total words' "$work/driver.out"); whole test $((EPOCHSECONDS - start)) s"

@@ -9,6 +9,7 @@ struct EngineBench: ParsableCommand {
             Examples:
               engine-bench gen /tmp/w1g.txt 1G
               engine-bench wordcount /tmp/w1g.txt --master local[2] --runs 3 --spark
+              engine-bench wordcount /tmp/w1g.txt --master local[2] --against "local-cluster[2,1,1024]" --runs 3
             """,
         subcommands: [GenCommand.self, WordCountCommand.self])
 }

@@ -16,8 +16,11 @@ struct WordCountCommand: ParsableCommand {
     @Argument(help: "Input text file or directory.")
     var input: String
 
-    @Option(help: "Master URL for both programs: local, local[N] or local[*].")
+    @Option(help: "Master URL for both programs: local, local[N], local[*] or local-cluster[E,C,M].")
     var master = "local[2]"
+
+    @Option(help: "Also time the engine with this master (e.g. local-cluster[2,1,1024] against --master local[2]); runs alternate.")
+    var against: String?
 
     @Option(help: "Number of timed runs of each program; the summary shows the medians.")
     var runs = 3
@@ -43,6 +46,9 @@ struct WordCountCommand: ParsableCommand {
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         do { _ = try MasterURL.parse(master) } catch { throw ValidationError("\(error)") }
+        if let against {
+            do { _ = try MasterURL.parse(against) } catch { throw ValidationError("--against: \(error)") }
+        }
     }
 
     func run() throws {
@@ -62,50 +68,58 @@ struct WordCountCommand: ParsableCommand {
         let mib = Double(inputBytes) / 1_048_576
         print("input \(input): \(String(format: "%.1f", mib)) MiB in \(files.count) file(s); master \(master); \(runs) run(s)")
 
-        var programs: [(name: String, path: String, args: (String) -> [String])] = [
-            ("engine", submit, { [master, input, executorMemory, conf] out in
-                ["--master", master] + (executorMemory.map { ["--executor-memory", $0] } ?? [])
-                    + conf.flatMap { ["--conf", $0] } + ["word-count", input, out]
-            }),
+        let engineArgs = { [input, executorMemory, conf] (master: String, out: String) -> [String] in
+            ["--master", master] + (executorMemory.map { ["--executor-memory", $0] } ?? [])
+                + conf.flatMap { ["--conf", $0] } + ["word-count", input, out]
+        }
+        var programs: [(name: String, label: String, path: String, args: (String) -> [String])] = [
+            ("engine", "engine word-count \(master)", submit, { [master] out in engineArgs(master, out) }),
         ]
+        if let against {
+            programs.append(("engine-against", "engine word-count \(against)", submit, { out in engineArgs(against, out) }))
+        }
         if spark {
             try prepareSpark(script: script, work: work)
-            programs.append(("spark", "/bin/bash", { [input] out in [script, input, out, "\(cores)"] }))
+            programs.append(("spark", "Spark word-count \(master)", "/bin/bash", { [input] out in [script, input, out, "\(cores)"] }))
         }
 
-        var summaries: [(name: String, seconds: Double, rss: Int64)] = []
-        for program in programs {
-            var results: [ChildResult] = []
-            for i in 1...runs {
+        // Runs alternate between the programs, so that a slow spell of a shared machine
+        // weighs on each alike.
+        var results: [[ChildResult]] = Array(repeating: [], count: programs.count)
+        for i in 1...runs {
+            for (p, program) in programs.enumerated() {
                 let out = "\(work)/\(program.name)-out-\(i)"
                 let log = "\(work)/\(program.name)-\(i)"
                 try BenchPaths.warmPageCache(files)
                 let r = try ChildProcess.run(program.path, program.args(out), stdout: log + ".stdout", stderr: log + ".stderr")
                 guard r.succeeded else {
-                    print("\(program.name) run \(i) failed: \(r.statusText); last lines of its stderr (\(log).stderr):")
+                    print("\(program.label) run \(i) failed: \(r.statusText); last lines of its stderr (\(log).stderr):")
                     print(tail(log + ".stderr", lines: 10))
                     throw ExitCode.failure
                 }
-                if i == 1 { printResultLines(program.name, log + ".stdout") }
+                if i == 1 { printResultLines(program.name == "spark" ? "spark" : "engine", log + ".stdout") }
                 print(String(format: "%@ run %d: %.2f s, %.1f MiB/s, peak RSS %.0f MiB",
-                             program.name, i, r.seconds, mib / r.seconds, Double(r.peakRSSBytes) / 1_048_576))
+                             program.label, i, r.seconds, mib / r.seconds, Double(r.peakRSSBytes) / 1_048_576))
                 if !keep { try? FileManager.default.removeItem(atPath: out) }
-                results.append(r)
+                results[p].append(r)
             }
-            summaries.append((program.name, median(results.map(\.seconds)),
-                              Int64(median(results.map { Double($0.peakRSSBytes) }))))
+        }
+        let summaries = programs.indices.map { p in
+            (name: programs[p].name, label: programs[p].label, seconds: median(results[p].map(\.seconds)),
+             rss: Int64(median(results[p].map { Double($0.peakRSSBytes) })))
         }
 
         print("")
         for s in summaries {
-            let label = s.name == "engine" ? "engine word-count" : "Spark word-count"
-            print(String(format: "%@ %@: %.2f s, %.1f MiB/s, peak RSS %.0f MiB",
-                         label, master, s.seconds, mib / s.seconds, Double(s.rss) / 1_048_576))
+            print(String(format: "%@: %.2f s, %.1f MiB/s, peak RSS %.0f MiB",
+                         s.label, s.seconds, mib / s.seconds, Double(s.rss) / 1_048_576))
         }
-        if summaries.count == 2 {
+        if let a = summaries.first(where: { $0.name == "engine-against" }) {
+            print(String(format: "%@ / %@: %.2fx the wall time", a.label, summaries[0].label, a.seconds / summaries[0].seconds))
+        }
+        if let sp = summaries.first(where: { $0.name == "spark" }) {
             print(String(format: "Spark / engine: %.1fx the wall time, %.1fx the peak RSS",
-                         summaries[1].seconds / summaries[0].seconds,
-                         Double(summaries[1].rss) / Double(max(summaries[0].rss, 1))))
+                         sp.seconds / summaries[0].seconds, Double(sp.rss) / Double(max(summaries[0].rss, 1))))
         }
         if keep {
             print("outputs and logs kept in \(work)")
