@@ -1,6 +1,6 @@
 // word-count: counts words, as every engine's first example.
 //
-//   engine-submit --master local[4] word-count INPUT OUTPUT_DIR [--partitions N]
+//   engine-submit --master local[4] word-count INPUT OUTPUT_DIR [--partitions N] [--storage-level LEVEL]
 //
 // Splits lines on runs of ASCII whitespace, counts each word (bytes as they are),
 // saves `word<TAB>count` lines under OUTPUT_DIR, prints the ten most frequent words,
@@ -14,8 +14,9 @@ EngineContext.main(appName: "word-count") { ctx, args in
         .flatMap { $0.words }
         .map { ($0, 1) }
         .reduceByKey(numPartitions: options.partitions, +)
-    // Four actions read the counts: keep them (in memory, on disk when they do not fit).
-    try counts.persist(.MEMORY_AND_DISK)
+    // Four actions read the counts: keep them (in memory, on disk when they do not fit;
+    // --storage-level MEMORY_AND_DISK_2 keeps a copy on a second executor too).
+    try counts.persist(options.storageLevel)
     try counts.map { $0.0 + ByteString("\t\($0.1)") }.saveAsTextFile(options.output)
 
     let top = try counts.takeOrdered(10) { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
@@ -34,11 +35,13 @@ EngineContext.main(appName: "word-count") { ctx, args in
     FileHandle.standardOutput.write(Data(out))
 }
 
-/// `INPUT OUTPUT_DIR [--partitions N]`.
+/// `INPUT OUTPUT_DIR [--partitions N] [--storage-level LEVEL]`.
 struct WordCountOptions {
+    static let usage = "usage: word-count INPUT OUTPUT_DIR [--partitions N] [--storage-level LEVEL]"
     var input = ""
     var output = ""
     var partitions: Int?
+    var storageLevel = StorageLevel.MEMORY_AND_DISK
 
     init(_ args: [String]) throws {
         var positional: [String] = []
@@ -51,15 +54,22 @@ struct WordCountOptions {
                 }
                 partitions = n
                 i += 2
+            } else if a == "--storage-level" {
+                guard i + 1 < args.count, let level = StorageLevel.fromString(args[i + 1]), level.isValid else {
+                    let names = StorageLevel.named.map(\.0).filter { $0 != "NONE" }.joined(separator: ", ")
+                    throw EngineError.invalidArgument("--storage-level needs one of \(names)")
+                }
+                storageLevel = level
+                i += 2
             } else if a.hasPrefix("-") {
-                throw EngineError.invalidArgument("unknown option \(a); usage: word-count INPUT OUTPUT_DIR [--partitions N]")
+                throw EngineError.invalidArgument("unknown option \(a); \(Self.usage)")
             } else {
                 positional.append(a)
                 i += 1
             }
         }
         guard positional.count == 2 else {
-            throw EngineError.invalidArgument("usage: word-count INPUT OUTPUT_DIR [--partitions N]")
+            throw EngineError.invalidArgument("\(Self.usage)")
         }
         input = positional[0]
         output = positional[1]

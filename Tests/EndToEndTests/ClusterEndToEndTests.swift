@@ -138,4 +138,40 @@ struct ClusterEndToEndTests {
                 "\(executor.transcript)")
         #expect(driverStatus == 1, "the driver ran without executors:\n\(driver.transcript)")
     }
+
+    /// `--storage-level MEMORY_AND_DISK_2`: each cached partition is copied to a second
+    /// executor; losing an executor after the first action still gives the right counts.
+    @Test("_2 storage levels replicate each cached partition to another executor")
+    func replication() throws {
+        let dir = try TemporaryDirectory("wc-cluster-repl")
+        defer { dir.remove() }
+        let bytes = SampleText.skewed(size: 4 << 20, seed: 9)
+        let input = try dir.write("in.txt", bytes)
+        let out = dir.child("out")
+        let run = try BackgroundRun([
+            "--master", "local-cluster[3,1,512]", "--conf", "engine.log.level=info", "word-count", input, out,
+            "--partitions", "6", "--storage-level", "MEMORY_AND_DISK_2",
+        ], in: dir)
+        #expect(run.waitForLog("Job 0 finished", timeout: 120), "\(run.transcript)")
+        if let pid = run.executorProcesses()["exec-1"] { kill(pid, SIGKILL) }
+        let status = run.finish(timeout: 300)
+        #expect(status == 0, "\(run.transcript)")
+        let log = run.stderrText
+        // The cached RDD's id is not fixed here: find it from the first replication line.
+        let lines = log.split(separator: "\n").filter { $0.contains("Replicated rdd_") }
+        for p in 0..<6 {
+            #expect(lines.contains { $0.range(of: "Replicated rdd_[0-9]+_\(p) to exec-", options: .regularExpression) != nil },
+                    "partition \(p) not replicated:\n\(lines.joined(separator: "\n"))")
+        }
+        // A replica goes to another executor than the one that cached the block.
+        for line in lines {
+            if let tag = line.range(of: "\\[exec-[0-9]+\\]", options: .regularExpression) {
+                let owner = line[tag].dropFirst().dropLast()
+                #expect(!line.hasSuffix("to \(owner)") && !line.contains("to \(owner) "), "\(line)")
+            }
+        }
+        guard status == 0 else { return }
+        let saved = try SavedOutput(out)
+        if let diff = saved.difference(from: ReferenceWordCount(bytes).counts) { Issue.record("counts differ: \(diff)") }
+    }
 }

@@ -46,7 +46,7 @@ final class BlockServer: Sendable {
         case .putBlock(let block, let level, let bytes):
             pool.submit { [self] in
                 do {
-                    try blockManager.putBytes(block, bytes, level: level)
+                    try blockManager.putReplica(block, bytes, level: level)
                     responder?.reply([])
                 } catch {
                     responder?.fail("cannot store the replica of \(block): \(error)")

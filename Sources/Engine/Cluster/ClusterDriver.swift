@@ -103,6 +103,13 @@ final class ClusterDriver: Sendable {
         blockServer.withLock { $0 }?.shutdown()
     }
 
+    /// Sends `message` (a removal) to every registered executor, as the BlockManagerMaster
+    /// tells the block managers to remove an RDD's, a shuffle's or a broadcast's blocks.
+    func tellExecutors(_ message: BlockMessage) {
+        let payload = message.encode()
+        for peer in endpoint.executorPeers { peer.send(type: message.typeNumber, payload: payload) }
+    }
+
     /// The executor processes of local-cluster still running, by executor id (tests kill them).
     var executorProcesses: [String: Int32] { launcher.withLock { $0 }?.runningProcesses ?? [:] }
 }

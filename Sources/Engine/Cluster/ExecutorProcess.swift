@@ -120,9 +120,20 @@ private final class ExecutorRuntime: Sendable {
             return try BlockMessage.decodeStatuses(try driver.ask(type: ask.typeNumber, payload: ask.encode(), timeout: timeout))
         })
         let master = BlockManagerMaster(forward: { manager, block, level, mem, disk in
+            // Broadcast pieces stay unreported, as Spark's tellMaster = false for them.
+            if case .broadcastPiece = block { return }
             let update = BlockMessage.updateBlockInfo(manager: manager, block: block, level: level, memSize: mem, diskSize: disk)
             driver.send(type: update.typeNumber, payload: update.encode())
+        }, locate: { block in
+            let ask = BlockMessage.getLocations(block)
+            return (try? BlockMessage.decodeManagers(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
+                                                                    timeout: timeout))) ?? []
         })
+        let replicationLogger = EngineLogging.logger("BlockManager")
+        blockManager.setReplicator { block, level, bytes in
+            Replication.replicate(block, level: level, bytes: bytes, from: blockManager.blockManagerId, driver: driver,
+                                  rpc: self.rpc, timeout: timeout, logger: replicationLogger)
+        }
         let env = TaskEnvironment(executorId: options.executorId, blockManager: blockManager,
                                   broadcastManager: broadcastManager, mapOutputTracker: tracker,
                                   shuffleCompress: conf.get(EngineKeys.shuffleCompress),

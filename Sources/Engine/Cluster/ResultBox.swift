@@ -22,3 +22,6 @@ final class ResultBox<T>: @unchecked Sendable {
         return try result!.get()
     }
 }
+
+/// The bytes of a block fetched from another executor, handed to the waiting task.
+typealias RemoteBlockBox = ResultBox<[UInt8]>

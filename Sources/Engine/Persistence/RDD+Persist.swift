@@ -96,6 +96,7 @@ extension RDD {
     public func unpersist(blocking: Bool = true) -> RDD<T> {
         persistState.clear()
         _ = context.env.blockManagerMaster.removeRdd(id)
+        context.driver?.cluster?.tellExecutors(.removeRdd(id))
         let removed = context.env.blockManager.removeRdd(id)
         context.logger.info("Removed \(removed) cached blocks of \(debugName)")
         return self
@@ -108,6 +109,25 @@ extension RDD {
         return try getOrCompute(partition, ctx, level: persisted.level, serializer: persisted.serializer)
     }
 
+    /// The values of `block` from another executor that holds it (a replica, or the executor that
+    /// cached it), as Spark's getRemoteValues; nil when none can give it (then it is recomputed).
+    private func remoteValues(_ block: BlockId, _ ctx: TaskContext, serializer: BlockSerializer<T>?) -> [[T]]? {
+        guard let client = ctx.env.blockTransfer, let serializer else { return nil }
+        let me = ctx.env.blockManager.blockManagerId
+        for holder in ctx.env.blockManagerMaster.locations(block).filter({ $0 != me }).shuffled() {
+            let box = RemoteBlockBox()
+            client.fetch(block, from: holder, offset: 0, length: Int.max) { box.set($0) }
+            do {
+                let chunks = try serializer.unframe(try box.wait())
+                context.logger.info("Read \(block) from \(holder.executorId) instead of computing it")
+                return chunks
+            } catch {
+                context.logger.warning("Could not read \(block) from \(holder.executorId): \(error)")
+            }
+        }
+        return nil
+    }
+
     /// Partition `partition`, from the BlockManager if cached, else computed and cached.
     func getOrCompute(_ partition: Int, _ ctx: TaskContext, level: StorageLevel,
                       serializer: BlockSerializer<T>?) throws -> PartitionStream<T> {
@@ -117,6 +137,7 @@ extension RDD {
         if let chunks = try bm.getValues(block, serializer: serializer, task: task) {
             return PersistStreams.of(chunks)
         }
+        if let chunks = remoteValues(block, ctx, serializer: serializer) { return PersistStreams.of(chunks) }
         let computed = try compute(partition, ctx)
         let result = try bm.putValues(block, level: level, task: task, chunks: { try computed.next() },
                                       estimate: { SizeEstimator.estimate($0) }, serializer: serializer)

@@ -18,7 +18,9 @@ public final class DAGScheduler: Sendable {
     // Touched only by the event loop thread; the Mutex makes that provable.
     private let state: Mutex<DAGSchedulerState>
     private let waiters = Mutex<[Int: JobWaiter]>([:])
-    private let stageBinaries = Mutex<[Int: (handle: BroadcastHandle, bytes: [UInt8])]>([:])
+    /// The task binaries of each active stage, one per attempt: an earlier attempt's tasks may
+    /// still run (after an executor loss, say), so every binary lives until the stage ends.
+    private let stageBinaries = Mutex<[Int: [(handle: BroadcastHandle, bytes: [UInt8])]]>([:])
     private let nextJobId = Mutex(0)
     private let stopped = Mutex(false)
     private let loopDone = DispatchSemaphore(value: 0)
@@ -144,11 +146,7 @@ public final class DAGScheduler: Sendable {
                                               reason: "cannot broadcast the task binary of stage \(request.stageId): \(error)")
             }
             logger.debug("Created broadcast \(handle.id) for the task binary of stage \(request.stageId) (\(bytes.count) bytes)")
-            let previous = stageBinaries.withLock { $0.updateValue((handle, bytes), forKey: request.stageId) }
-            if let previous {
-                codec.release(previous.bytes)
-                broadcastManager.unbroadcast(previous.handle)
-            }
+            stageBinaries.withLock { $0[request.stageId, default: []].append((handle, bytes)) }
             var taskSet = TaskSet(stageId: request.stageId, stageAttempt: request.stageAttempt,
                                   jobId: request.jobId, stageName: request.stageName,
                                   tasks: request.tasks, binary: handle)
@@ -157,7 +155,10 @@ public final class DAGScheduler: Sendable {
         case .cancelTasks(let stageId, let reason):
             taskScheduler.cancelTasks(stageId: stageId, reason: reason)
         case .stageEnded(let stageId):
-            if let b = stageBinaries.withLock({ $0.removeValue(forKey: stageId) }) {
+            // Tasks of earlier attempts still running are redundant now: stop them before
+            // their binaries go.
+            taskScheduler.cancelTasks(stageId: stageId, reason: "stage \(stageId) ended")
+            for b in stageBinaries.withLock({ $0.removeValue(forKey: stageId) }) ?? [] {
                 codec.release(b.bytes)
                 broadcastManager.unbroadcast(b.handle)
             }

@@ -58,6 +58,25 @@ public final class BlockManager: Sendable {
     }
 
     private let masterRef = MasterRef()
+    private let replicator = Mutex<(@Sendable (BlockId, StorageLevel, [UInt8]) -> Void)?>(nil)
+
+    /// Sets what copies a block stored at a level with `replication > 1` to other executors
+    /// (the cluster glue; local mode has no other executor, so nothing is replicated).
+    /// It is called on the storing task's thread with the block's serialized bytes.
+    public func setReplicator(_ replicate: @escaping @Sendable (BlockId, StorageLevel, [UInt8]) -> Void) {
+        replicator.withLock { $0 = replicate }
+    }
+
+    /// Stores a replica that another executor sent (Spark's replicated put): the bytes as
+    /// `serializer`-framed values, kept at `level` and reported to the master; not replicated again.
+    public func putReplica(_ id: BlockId, _ bytes: [UInt8], level: StorageLevel) throws(StorageError) {
+        let local = StorageLevel(useDisk: level.useDisk, useMemory: level.useMemory, deserialized: false)
+        try putBytes(id, bytes, level: local.isValid ? local : .MEMORY_AND_DISK_SER)
+        let inMemory = memoryStore.getBytes(id) != nil
+        masterRef.value.withLock { $0 }?.updateBlockInfo(blockManagerId, blockId: id, level: level,
+                                                        memSize: inMemory ? Int64(bytes.count) : 0,
+                                                        diskSize: inMemory ? 0 : Int64(bytes.count))
+    }
 
     /// Holds the master; a class so the eviction handler can share it.
     private final class MasterRef: Sendable {
@@ -130,6 +149,7 @@ public final class BlockManager: Sendable {
             case .inMemory(let size), .onDisk(let size):
                 blockInfoManager.update(id, task: task, size: size)
                 blockInfoManager.unlock(id, task: task)
+                if level.replication > 1 { replicate(id, level: level, serializer: serializer) }
             case .notStored, .alreadyStored:
                 blockInfoManager.removeBlock(id, task: task)
             }
@@ -140,6 +160,18 @@ public final class BlockManager: Sendable {
             blockInfoManager.removeBlock(id, task: task)
             throw error
         }
+    }
+
+    /// Hands the stored block's serialized bytes to the replicator (values in memory are framed first).
+    private func replicate<T>(_ id: BlockId, level: StorageLevel, serializer: BlockSerializer<T>?) {
+        guard let replicate = replicator.withLock({ $0 }) else { return }
+        var bytes = memoryStore.getBytes(id)
+        if bytes == nil, diskStore.contains(id) { bytes = try? diskStore.getBytes(id) }
+        if bytes == nil, let s = serializer, let values = memoryStore.getValues(id, as: T.self) {
+            bytes = try? values.flatMap { try s.frame($0) }
+        }
+        guard let bytes else { return }  // MEMORY_ONLY_2 of values with no serializer: nothing to send
+        replicate(id, level, bytes)
     }
 
     private func store<T>(_ id: BlockId, level: StorageLevel, task: Int64, chunks: @escaping () throws -> [T]?,

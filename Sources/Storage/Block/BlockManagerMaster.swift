@@ -24,14 +24,27 @@ public final class BlockManagerMaster: Sendable {
     private let state = Mutex(State())
     /// On an executor: also tells the driver's master of each update.
     private let forward: (@Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void)?
+    private let locate: (@Sendable (BlockId) -> [BlockManagerId])?
 
     /// An empty registry (the driver's, or local mode's only one).
-    public init() { forward = nil }
+    public init() {
+        forward = nil
+        locate = nil
+    }
 
-    /// An executor's view: it records its own BlockManager's blocks and reports each update
-    /// to the driver's master through `forward` (Spark's BlockManagerMaster.updateBlockInfo over RPC).
-    public init(forward: @escaping @Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void) {
+    /// An executor's view: it records its own BlockManager's blocks, reports each update to
+    /// the driver's master through `forward` (Spark's BlockManagerMaster.updateBlockInfo over
+    /// RPC) and asks it where other blocks are through `locate`.
+    public init(forward: @escaping @Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void,
+                locate: @escaping @Sendable (BlockId) -> [BlockManagerId]) {
         self.forward = forward
+        self.locate = locate
+    }
+
+    /// Where `blockId` is, as the driver's master knows it (on an executor, asked over RPC;
+    /// elsewhere the locations recorded here).
+    public func locations(_ blockId: BlockId) -> [BlockManagerId] {
+        locate?(blockId) ?? getLocations(blockId)
     }
 
     /// Registers a block manager (again: its old blocks are forgotten, as after a restart).

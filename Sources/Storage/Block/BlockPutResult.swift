@@ -24,14 +24,14 @@ public struct BlockSerializer<T> {
     }
 
     /// One chunk as a frame: 4-byte little-endian length, then the encoded chunk.
-    func frame(_ chunk: [T]) throws -> [UInt8] {
+    public func frame(_ chunk: [T]) throws -> [UInt8] {
         let body = try encode(chunk)
         let n = UInt32(body.count)
         return [UInt8(n & 0xff), UInt8(n >> 8 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 24)] + body
     }
 
     /// The chunks of a sequence of frames.
-    func unframe(_ bytes: [UInt8]) throws -> [[T]] {
+    public func unframe(_ bytes: [UInt8]) throws -> [[T]] {
         var out: [[T]] = []
         var i = 0
         while i < bytes.count {
