@@ -174,4 +174,31 @@ struct ClusterEndToEndTests {
         let saved = try SavedOutput(out)
         if let diff = saved.difference(from: ReferenceWordCount(bytes).counts) { Issue.record("counts differ: \(diff)") }
     }
+
+    @Test("a driver killed with SIGKILL leaves no executor process behind")
+    func noOrphans() throws {
+        let dir = try TemporaryDirectory("wc-cluster-orphans")
+        defer { dir.remove() }
+        let input = try dir.write("in.txt", SampleText.skewed(size: 8 << 20, seed: 3))
+        let run = try BackgroundRun(["--master", "local-cluster[3,1,512]", "--conf", "engine.log.level=info",
+                                     "word-count", input, dir.child("out")], in: dir)
+        #expect(run.waitForLog("executors registered", timeout: 120), "\(run.transcript)")
+        let executors = run.executorProcesses()
+        #expect(executors.count == 3, "\(executors)")
+        kill(run.process.processIdentifier, SIGKILL)
+        _ = run.finish(timeout: 30)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && executors.values.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) { usleep(50_000) }
+        for (id, pid) in executors {
+            #expect(kill(pid, 0) != 0 || isZombie(pid), "executor \(id) (process \(pid)) outlived its driver")
+        }
+    }
+
+    /// True when `pid` has exited and waits to be reaped.
+    func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return true }
+        let text = String(decoding: stat, as: UTF8.self)
+        guard let close = text.lastIndex(of: ")") else { return false }
+        return text[text.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
 }
