@@ -171,20 +171,32 @@ private final class ExecutorRuntime: Sendable {
             throw EngineError.invalidArgument("the driver answered the registration with \(answer.messageType.name)")
         }
 
-        // Heartbeats until the end.
+        // Heartbeats until the end. The driver answers each; none answered for
+        // engine.network.timeout means the driver is unreachable (a cut link does not
+        // close the connection): the executor gives up, as Spark's after its heartbeat failures.
         let interval = conf.get(EngineKeys.heartbeatInterval)
-        let beating = Atomic(true)
+        let heartbeats = HeartbeatState()
+        let endpoint = self.endpoint
         startOSThread(name: "executor-heartbeater") {
-            while beating.load(ordering: .relaxed) {
+            while heartbeats.beating.load(ordering: .relaxed) {
                 let beat = ClusterMessage.heartbeat(executorId: executorId, taskMetrics: executor.runningTaskMetrics,
                                                     blockManagerAlive: true)
-                if let bytes = try? beat.encode() { driver.send(type: beat.typeNumber, payload: bytes) }
-                Thread.sleep(forTimeInterval: interval)
+                if let bytes = try? beat.encode() {
+                    driver.ask(type: beat.typeNumber, payload: bytes, timeout: timeout) { result in
+                        if case .success = result { heartbeats.answered() }
+                    }
+                }
+                let silent = heartbeats.secondsSinceAnswer
+                if silent > timeout {
+                    endpoint.lostDriver("no answer to heartbeats for \(Int(silent)) s (engine.network.timeout)")
+                    return
+                }
+                Thread.sleep(forTimeInterval: min(interval, max(0.05, timeout / 4)))
             }
         }
 
         let end = endpoint.waitForEnd()
-        beating.store(false, ordering: .relaxed)
+        heartbeats.beating.store(false, ordering: .relaxed)
         executor.stop()
         blockServer.shutdown()
         rpc.shutdown()
@@ -275,5 +287,20 @@ private final class ExecutorEndpoint: RpcHandler {
     func peerDisconnected(_ peer: RpcPeer, reason: String) {
         guard driver.withLock({ $0 }) === peer else { return }
         end.set(.success(.driverLost(reason)))
+    }
+
+    /// The driver stopped answering.
+    func lostDriver(_ reason: String) { end.set(.success(.driverLost(reason))) }
+}
+
+/// When the driver last answered a heartbeat.
+private final class HeartbeatState: Sendable {
+    let beating = Atomic(true)
+    private let lastAnswer = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+
+    func answered() { lastAnswer.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+
+    var secondsSinceAnswer: Double {
+        Double(DispatchTime.now().uptimeNanoseconds &- lastAnswer.load(ordering: .relaxed)) / 1e9
     }
 }

@@ -6,12 +6,17 @@ import Synchronization
 /// `09:31:02 INFO DAGScheduler: Job 0 finished: collect at Main.swift:9, took 0.31 s`.
 struct EngineLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level
+    /// Set per logger, or else the process's current level (``EngineLogging/setUp(level:)``
+    /// may change it after loggers exist: an executor learns its level from the driver).
+    private var ownLevel: Logger.Level?
+    var logLevel: Logger.Level {
+        get { ownLevel ?? EngineLogging.currentLevel }
+        set { ownLevel = newValue }
+    }
     var metadata: Logger.Metadata = [:]
 
     init(label: String, level: Logger.Level) {
         self.label = label.hasPrefix("engine.") ? String(label.dropFirst("engine.".count)) : label
-        self.logLevel = level
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -68,8 +73,6 @@ enum EngineLogging {
     static var currentLevel: Logger.Level { level.withLock { $0 } }
 
     static func logger(_ label: String) -> Logger {
-        var l = Logger(label: "engine.\(label)")
-        l.logLevel = currentLevel
-        return l
+        Logger(label: "engine.\(label)")
     }
 }

@@ -66,8 +66,16 @@ public struct DAGSchedulerState: Sendable {
             handleJobSubmitted(jobId: jobId, rdd: rdd, function: function, partitions: partitions, callSite: callSite)
         case .taskCompleted(let completion):
             handleTaskCompletion(completion)
-        case .taskSetFailed(let stageId, _, let reason):
-            if let stage = stages[stageId] { abortStage(stage, reason: reason) }
+        case .taskSetFailed(let stageId, let attempt, let reason):
+            // Only the running latest attempt's failure counts: an earlier attempt of a stage
+            // that was resubmitted, or finished meanwhile, fails nothing.
+            if let stage = stages[stageId] {
+                if attempt == stage.latestAttempt && running.contains(stageId) {
+                    abortStage(stage, reason: reason)
+                } else {
+                    log(.info, "Ignoring the failure of attempt \(attempt) of \(stage.name), not its running latest attempt: \(reason)")
+                }
+            }
         case .stageSubmissionFailed(let stageId, let reason):
             if let stage = stages[stageId] {
                 markStageAsFinished(stageId, failure: reason)
