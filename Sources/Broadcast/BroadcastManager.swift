@@ -82,8 +82,23 @@ public final class BroadcastManager: Sendable {
         return out
     }
 
-    /// Removes the pieces and metadata of `handle` from the local block manager.
+    private let removalListener = Mutex<(@Sendable (BroadcastHandle) -> Void)?>(nil)
+
+    /// Sets what ``unbroadcast(_:)`` also calls: on a cluster driver, telling every executor
+    /// to drop its copy.
+    public func setRemovalListener(_ listener: @escaping @Sendable (BroadcastHandle) -> Void) {
+        removalListener.withLock { $0 = listener }
+    }
+
+    /// Removes the pieces and metadata of `handle` from the local block manager (and, through
+    /// the removal listener, from the executors that fetched them).
     public func unbroadcast(_ handle: BroadcastHandle) {
+        removalListener.withLock { $0 }?(handle)
+        removeLocalCopy(handle)
+    }
+
+    /// Removes the pieces and metadata of `handle` from the local block manager only.
+    public func removeLocalCopy(_ handle: BroadcastHandle) {
         let metaId = TorrentBroadcast.metadataBlockId(handle.id)
         if let bytes = blockManager.getBytes(metaId) {
             var reader = ByteReader(bytes)

@@ -5,6 +5,7 @@ import Testing
 
 private func metrics(_ seed: Int64) -> TaskMetrics {
     var m = TaskMetrics()
+    m.accumulatorUpdates = [Int(seed): .long(seed * 3 - 7), Int(seed) + 100: .double(sum: Double(seed) / 3, count: seed)]
     m.recordsRead = seed
     m.bytesRead = seed * 1000
     m.shuffleRecordsWritten = -seed

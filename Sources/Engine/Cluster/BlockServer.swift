@@ -42,7 +42,7 @@ final class BlockServer: Sendable {
         case .removeShuffle(let shuffleId):
             pool.submit { [self] in blockManager.shuffleResolver.removeShuffle(shuffleId) }
         case .removeBroadcast(let id):
-            pool.submit { [self] in broadcastManager.unbroadcast(BroadcastHandle(id: id)) }
+            pool.submit { [self] in broadcastManager.removeLocalCopy(BroadcastHandle(id: id)) }
         case .putBlock(let block, let level, let bytes):
             pool.submit { [self] in
                 do {

@@ -52,6 +52,8 @@ final class ClusterDriver: Sendable {
                                  chunkLimit: ExecutorProcess.chunkSize, threads: 2, logger: EngineLogging.logger("BlockServer"))
         blockServer.withLock { $0 = server }
         endpoint.attach(backend: backend, tracker: tracker, master: blockManagerMaster, blockServer: server, conf: conf.all)
+        // A task binary (or any broadcast) removed on the driver goes from the executors too.
+        broadcastManager.setRemovalListener { [weak self] handle in self?.tellExecutors(.removeBroadcast(handle.id)) }
 
         let endpoint = self.endpoint
         let period = min(1.0, conf.get(EngineKeys.networkTimeout) / 4)

@@ -179,8 +179,11 @@ private final class ExecutorRuntime: Sendable {
         let endpoint = self.endpoint
         startOSThread(name: "executor-heartbeater") {
             while heartbeats.beating.load(ordering: .relaxed) {
+                // The BlockManager is alive while its local directories are there (something
+                // may remove /tmp's contents under a long-running executor).
+                let alive = blockManager.diskBlockManager.localDirs.allSatisfy { FileManager.default.fileExists(atPath: $0) }
                 let beat = ClusterMessage.heartbeat(executorId: executorId, taskMetrics: executor.runningTaskMetrics,
-                                                    blockManagerAlive: true)
+                                                    blockManagerAlive: alive)
                 if let bytes = try? beat.encode() {
                     driver.ask(type: beat.typeNumber, payload: bytes, timeout: timeout) { result in
                         if case .success = result { heartbeats.answered() }

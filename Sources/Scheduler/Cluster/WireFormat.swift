@@ -49,6 +49,10 @@ struct WireReader {
         try read { r throws(StorageError) in try UInt64.read(from: &r) }
     }
 
+    mutating func double() throws(ClusterMessageError) -> Double {
+        try read { r throws(StorageError) in try Double.read(from: &r) }
+    }
+
     mutating func bool() throws(ClusterMessageError) -> Bool { try read { r throws(StorageError) in try Bool.read(from: &r) } }
 
     mutating func string() throws(ClusterMessageError) -> String {
@@ -176,6 +180,19 @@ extension TaskMetrics: WireCodable {
             v.write(to: &w)
         }
         runTimeNanos.write(to: &w)
+        w.writeVarInt(UInt64(accumulatorUpdates.count))
+        for (id, u) in accumulatorUpdates.sorted(by: { $0.key < $1.key }) {
+            id.write(to: &w)
+            switch u {
+            case .long(let v):
+                w.write(0)
+                v.write(to: &w)
+            case .double(let sum, let count):
+                w.write(1)
+                sum.write(to: &w)
+                count.write(to: &w)
+            }
+        }
     }
 
     static func read(from r: inout WireReader) throws(ClusterMessageError) -> TaskMetrics {
@@ -191,6 +208,18 @@ extension TaskMetrics: WireCodable {
         m.diskBytesSpilled = try r.int64()
         m.peakExecutionMemory = try r.int64()
         m.runTimeNanos = try r.uint64()
+        for _ in 0..<(try r.count(of: "accumulator updates")) {
+            let id = try r.int()
+            let update: AccumulatorUpdate
+            switch try r.byte() {
+            case 0: update = .long(try r.int64())
+            case 1: update = .double(sum: try r.double(), count: try r.int64())
+            case let tag: throw r.malformed("unknown accumulator update tag \(tag)")
+            }
+            guard m.accumulatorUpdates.updateValue(update, forKey: id) == nil else {
+                throw r.malformed("accumulator \(id) appears twice")
+            }
+        }
         return m
     }
 }

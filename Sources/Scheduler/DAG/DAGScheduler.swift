@@ -162,6 +162,8 @@ public final class DAGScheduler: Sendable {
                 codec.release(b.bytes)
                 broadcastManager.unbroadcast(b.handle)
             }
+        case .mergeAccumulators(let updates):
+            AccumulatorRegistry.merge(updates)
         case .deliverResult(let jobId, let index, let value):
             waiters.withLock { $0[jobId] }?.taskSucceeded(index, value)
         case .jobSucceeded(let summary):

@@ -400,6 +400,7 @@ public struct DAGSchedulerState: Sendable {
 
     /// Adds an accepted task's metrics to every active job that needs its stage (once per task).
     private mutating func countTask(_ c: TaskCompletion, of stage: Stage) {
+        if !c.metrics.accumulatorUpdates.isEmpty { out.append(.mergeAccumulators(c.metrics.accumulatorUpdates)) }
         for j in stage.jobIds where jobs[j] != nil {
             jobs[j]!.metrics.add(c.metrics)
             jobs[j]!.tasksRun += 1

@@ -66,6 +66,8 @@ public enum SchedulerDirective: Sendable {
     case cancelTasks(stageId: Int, reason: String)
     /// A stage attempt ended (success or failure): its task binary may be released.
     case stageEnded(stageId: Int)
+    /// Merge a counted task's accumulator updates into the driver's values (``AccumulatorRegistry``).
+    case mergeAccumulators([Int: AccumulatorUpdate])
     case deliverResult(jobId: Int, outputIndex: Int, value: TaskResultValue)
     case jobSucceeded(JobSummary)
     case jobFailed(jobId: Int, reason: String, cancelled: Bool)

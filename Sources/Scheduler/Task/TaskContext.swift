@@ -53,6 +53,13 @@ public final class TaskContext: Sendable {
         return try body()
     }
 
+    /// Adds `update` to what this task reports for accumulator `id`.
+    public func addAccumulatorUpdate(_ id: Int, _ update: AccumulatorUpdate) {
+        metricsBox.withLock { m in
+            m.accumulatorUpdates[id] = m.accumulatorUpdates[id].map { $0.merged(with: update) } ?? update
+        }
+    }
+
     /// Asks the task to stop at its next check.
     public func markInterrupted(_ reason: String) { killReason.withLock { $0 = $0 ?? reason } }
 

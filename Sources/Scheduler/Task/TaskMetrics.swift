@@ -13,6 +13,8 @@ public struct TaskMetrics: Sendable, Equatable {
     public var diskBytesSpilled: Int64 = 0
     /// The most execution memory the task held at once (summed over tasks: an upper bound).
     public var peakExecutionMemory: Int64 = 0
+    /// What the task added to accumulators, by accumulator id (sent back with its status).
+    public var accumulatorUpdates: [Int: AccumulatorUpdate] = [:]
 
     public init() {}
 
@@ -29,5 +31,6 @@ public struct TaskMetrics: Sendable, Equatable {
         memoryBytesSpilled += other.memoryBytesSpilled
         diskBytesSpilled += other.diskBytesSpilled
         peakExecutionMemory = max(peakExecutionMemory, other.peakExecutionMemory)
+        accumulatorUpdates.merge(other.accumulatorUpdates) { $0.merged(with: $1) }
     }
 }

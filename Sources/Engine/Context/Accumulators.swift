@@ -1,0 +1,96 @@
+import Scheduler
+
+/// A sum of integers that tasks add to and the driver reads, as Spark's LongAccumulator.
+///
+/// Create it on the driver with ``EngineContext/longAccumulator(_:)``. It is a small `Codable`
+/// handle: a closure may capture it in local mode, and a named `Codable` function type
+/// (``MapFunction``, …) may hold it as a field to take it to executors in other processes.
+/// A task's additions reach the driver with the task's status and count only when the task
+/// succeeds; a result task's (an action's) count once per partition even when tasks are
+/// retried, a transformation's again when its partition is recomputed, as in Spark.
+public struct LongAccumulator: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The accumulator's id, unique in the driver's process.
+    public let id: Int
+    /// The name given at creation, for logs.
+    public let name: String?
+
+    init(name: String?) {
+        self.name = name
+        id = AccumulatorRegistry.register(.long(0))
+    }
+
+    /// Adds `v`: inside a task, to the task's update; on the driver, to the value.
+    public func add(_ v: Int64) {
+        if let task = TaskContext.get() {
+            task.addAccumulatorUpdate(id, .long(v))
+        } else {
+            AccumulatorRegistry.merge([id: .long(v)])
+        }
+    }
+
+    /// Adds `v`.
+    public func add(_ v: Int) { add(Int64(v)) }
+
+    /// On the driver, the sum of every counted addition; inside a task, what this task added so far.
+    public var value: Int64 {
+        let update = TaskContext.get().map { $0.metrics.accumulatorUpdates[id] ?? .long(0) } ?? AccumulatorRegistry.value(id)
+        if case .long(let v)? = update { return v }
+        return 0
+    }
+
+    /// Sets the driver's value back to zero.
+    public func reset() { AccumulatorRegistry.set(id, .long(0)) }
+
+    public var description: String { "LongAccumulator(id: \(id)\(name.map { ", name: \($0)" } ?? ""), value: \(value))" }
+}
+
+/// A sum and count of doubles that tasks add to and the driver reads, as Spark's
+/// DoubleAccumulator; travels and counts as ``LongAccumulator`` does.
+public struct DoubleAccumulator: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The accumulator's id, unique in the driver's process.
+    public let id: Int
+    /// The name given at creation, for logs.
+    public let name: String?
+
+    init(name: String?) {
+        self.name = name
+        id = AccumulatorRegistry.register(.double(sum: 0, count: 0))
+    }
+
+    /// Adds `v`: inside a task, to the task's update; on the driver, to the value.
+    public func add(_ v: Double) {
+        if let task = TaskContext.get() {
+            task.addAccumulatorUpdate(id, .double(sum: v, count: 1))
+        } else {
+            AccumulatorRegistry.merge([id: .double(sum: v, count: 1)])
+        }
+    }
+
+    private var current: (sum: Double, count: Int64) {
+        let update = TaskContext.get().map { $0.metrics.accumulatorUpdates[id] } ?? AccumulatorRegistry.value(id)
+        if case .double(let s, let c)? = update { return (s, c) }
+        return (0, 0)
+    }
+
+    /// The sum of the counted additions.
+    public var sum: Double { current.sum }
+    /// How many values were added.
+    public var count: Int64 { current.count }
+    /// The mean of the added values (NaN when none).
+    public var avg: Double { let c = current; return c.count == 0 ? .nan : c.sum / Double(c.count) }
+    /// The sum, as Spark's `value`.
+    public var value: Double { sum }
+
+    /// Sets the driver's value back to zero.
+    public func reset() { AccumulatorRegistry.set(id, .double(sum: 0, count: 0)) }
+
+    public var description: String { "DoubleAccumulator(id: \(id)\(name.map { ", name: \($0)" } ?? ""), sum: \(sum), count: \(count))" }
+}
+
+extension EngineContext {
+    /// A new integer accumulator starting at 0, as Spark's `sc.longAccumulator(name)`.
+    public func longAccumulator(_ name: String? = nil) -> LongAccumulator { LongAccumulator(name: name) }
+
+    /// A new double accumulator starting at 0, as Spark's `sc.doubleAccumulator(name)`.
+    public func doubleAccumulator(_ name: String? = nil) -> DoubleAccumulator { DoubleAccumulator(name: name) }
+}

@@ -1,0 +1,96 @@
+import Engine
+import Foundation
+import Scheduler
+import Testing
+
+/// A named Codable function type holding an accumulator: how one travels to executors.
+struct CountingDouble: MapFunction {
+    var seen: LongAccumulator
+    var total: DoubleAccumulator
+    func callAsFunction(_ x: Int) -> Int {
+        seen.add(1)
+        total.add(Double(x))
+        return x * 2
+    }
+}
+
+struct AccumulatorFailure: Error {}
+
+@Suite("accumulators")
+struct AccumulatorTests {
+    func context(portable: Bool = false, threads: Int = 4) throws -> EngineContext {
+        var conf = EngineConf(loadEnvironment: false)
+        conf.set("engine.log.level", "error")
+        if portable { conf.set("engine.test.portableTaskBinaries", "true") }
+        return try EngineContext(master: "local[\(threads)]", appName: "acc", conf: conf)
+    }
+
+    @Test("tasks' additions reach the driver", arguments: Shape.small)
+    func sums(_ shape: Shape) throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let data = randomInts(shape.count, in: -1000...1000, seed: 3)
+        let acc = ctx.longAccumulator("sum")
+        let d = ctx.doubleAccumulator()
+        try ctx.parallelize(data, numSlices: shape.slices).foreach { x in
+            acc.add(x)
+            d.add(Double(x) / 2)
+        }
+        #expect(acc.value == Int64(data.reduce(0, +)))
+        #expect(d.count == Int64(data.count))
+        #expect(abs(d.sum - Double(data.reduce(0, +)) / 2) < 1e-6)
+        if data.isEmpty { #expect(d.avg.isNaN) }
+        // Driver-side additions and reset.
+        acc.add(5)
+        #expect(acc.value == Int64(data.reduce(0, +)) + 5)
+        acc.reset()
+        #expect(acc.value == 0)
+    }
+
+    /// A task that fails after adding is retried: only the successful attempt counts.
+    @Test func failedAttemptsDoNotCount() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let acc = ctx.longAccumulator()
+        try ctx.parallelize(Array(0..<1000), numSlices: 5).foreach { _ in
+            acc.add(1)
+            if let t = TaskContext.get(), t.partitionId == 2, t.attemptNumber < 2 { throw AccumulatorFailure() }
+        }
+        #expect(acc.value == 1000)
+    }
+
+    /// A partition computed by two jobs (an action run twice) counts once per job.
+    @Test func eachActionCounts() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let acc = ctx.longAccumulator()
+        let rdd = ctx.parallelize(Array(0..<300), numSlices: 3).map { x -> Int in acc.add(1); return x }
+        _ = try rdd.count()
+        _ = try rdd.count()
+        #expect(acc.value == 600)
+    }
+
+    /// Through the portable task binaries (what executors in other processes run): an
+    /// accumulator held by a Codable function type travels as a field; a closure capturing one
+    /// cannot travel and fails before any task runs.
+    @Test func travelsAsAField() throws {
+        let ctx = try context(portable: true, threads: 3)
+        defer { ctx.stop() }
+        let seen = ctx.longAccumulator("seen")
+        let total = ctx.doubleAccumulator("total")
+        let data = Array(1...5000)
+        let out = try ctx.parallelize(data, numSlices: 6).map(CountingDouble(seen: seen, total: total)).collect()
+        #expect(out == data.map { $0 * 2 })
+        #expect(seen.value == 5000)
+        #expect(total.sum == Double(data.reduce(0, +)) && total.count == 5000)
+
+        let captured = ctx.longAccumulator()
+        do {
+            _ = try ctx.parallelize(data, numSlices: 2).map { x -> Int in captured.add(1); return x }.collect()
+            Issue.record("a closure capturing an accumulator ran in portable mode")
+        } catch {
+            #expect("\(error)".hasPrefix("Task not serializable: map at AccumulatorTests.swift:"))
+        }
+        #expect(captured.value == 0)
+    }
+}
