@@ -60,9 +60,7 @@ final class DriverEndpoint: RpcHandler {
         do {
             message = try ClusterMessage.decode(payload)
         } catch {
-            logger.error("Closing the connection of \(peer): \(error)")
-            responder?.fail("\(error)")
-            peer.close(reason: "\(error)")
+            peer.refuse(error, responder: responder, logger: logger)
             return
         }
         switch message {
@@ -112,9 +110,7 @@ final class DriverEndpoint: RpcHandler {
         do {
             message = try BlockMessage.decode(payload)
         } catch {
-            logger.error("Closing the connection of \(peer): \(error)")
-            responder?.fail("\(error)")
-            peer.close(reason: "\(error)")
+            peer.refuse(error, responder: responder, logger: logger)
             return
         }
         if parts.blockServer.handle(message, responder: responder) { return }

@@ -263,9 +263,7 @@ private final class ExecutorEndpoint: RpcHandler {
                     responder?.fail("an executor does not take \(message.messageType)")
                 }
             } catch {
-                logger.error("Closing the connection of \(peer): \(error)")
-                responder?.fail("\(error)")
-                peer.close(reason: "\(error)")
+                peer.refuse(error, responder: responder, logger: logger)
             }
             return
         }
@@ -273,8 +271,7 @@ private final class ExecutorEndpoint: RpcHandler {
         do {
             message = try ClusterMessage.decode(payload)
         } catch {
-            logger.error("Closing the connection of \(peer): \(error)")
-            peer.close(reason: "\(error)")
+            peer.refuse(error, responder: responder, logger: logger)
             return
         }
         switch message {
