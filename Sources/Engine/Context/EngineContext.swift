@@ -109,7 +109,8 @@ public final class EngineContext: Sendable {
                                         lastJob.value.withLock { $0 = summary }
                                         lastJob.totals.withLock { $0.add(summary.metrics) }
                                         summaryLogger.info("\(JobSummaryText.describe(summary))")
-                                        storageLogger.info("\(JobSummaryText.storage(blockManager))")
+                                        // In cluster mode the executors' storage is theirs to report.
+                                        if cluster == nil { storageLogger.info("\(JobSummaryText.storage(blockManager))") }
                                     })
         taskScheduler.start(backend: backend)
         driver = DriverRuntime(dagScheduler: dagScheduler, taskScheduler: taskScheduler, backend: backend, codec: codec,
