@@ -37,6 +37,26 @@ import Testing
         #expect(h.finishAll(results).succeeded.only?.jobId == 0)
     }
 
+    /// As Spark's `Resubmitted`: when the running attempt's task set queues a lost map output
+    /// again, the stage waits for it and finishes in that attempt, with no second attempt.
+    @Test func resubmittedPartitionKeepsTheStageRunning() throws {
+        var h = Harness()
+        let maps = try #require(h.submitJob(0, twoStages()).submitted.only)
+        h.finish(maps, partition: 0, .success(.mapStatus(mapStatus(0, on: execA))))
+        h.finish(maps, partition: 1, .success(.mapStatus(mapStatus(1, on: execB))))
+        h.send(.taskResubmitted(stageId: maps.stageId, stageAttempt: maps.stageAttempt, partition: 0))
+        h.send(.executorLost(executorId: "exec-a", reason: "Command exited with code 137"))
+        let third = h.finish(maps, partition: 2, .success(.mapStatus(mapStatus(2, on: execB))))
+        #expect(third.submitted.isEmpty, "the stage still waits for partition 0")
+        #expect(h.state.running == [maps.stageId])
+        let rerun = h.finish(maps, partition: 0, .success(.mapStatus(mapStatus(0, on: execB))))
+        let results = try #require(rerun.submitted.only, "the reduce stage, not a second map attempt")
+        #expect(results.stageId == h.state.jobs[0]?.finalStageId)
+        // A stale attempt's resubmission changes nothing.
+        h.send(.taskResubmitted(stageId: maps.stageId, stageAttempt: maps.stageAttempt + 5, partition: 1))
+        #expect(h.finishAll(results).succeeded.only?.jobId == 0)
+    }
+
     /// The map stage finished; the executor holding part of its output is lost while the
     /// reduce stage runs. A reducer then fails to fetch: the reduce stage is marked failed and
     /// the map stage recomputes exactly what the executor held.

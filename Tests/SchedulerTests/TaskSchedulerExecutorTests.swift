@@ -84,7 +84,8 @@ private final class SchedulerProbe: Sendable {
         probe.succeed(launched[4])  // result 1 on exec-1
 
         probe.scheduler.executorLost(executorId: "exec-1", reason: "worker lost")
-        #expect(probe.posted == ["completed 0/0", "completed 0/1", "completed 5/1", "executorLost exec-1: worker lost"])
+        #expect(probe.posted == ["completed 0/0", "completed 0/1", "completed 5/1", "resubmitted 0.0/0",
+                                 "executorLost exec-1: worker lost"])
         let relaunched = probe.offer([("exec-2", 4)])
         #expect(relaunched.map { "\($0.stageId)/\($0.partition)" }.sorted() == ["0/0", "0/2"],
                 "map 0's output and running map 2 were on exec-1; result 1 was delivered already")

@@ -66,6 +66,12 @@ public struct DAGSchedulerState: Sendable {
             handleJobSubmitted(jobId: jobId, rdd: rdd, function: function, partitions: partitions, callSite: callSite)
         case .taskCompleted(let completion):
             handleTaskCompletion(completion)
+        case .taskResubmitted(let stageId, let attempt, let partition):
+            if var stage = stages[stageId], running.contains(stageId), attempt == stage.latestAttempt {
+                stage.pendingPartitions.insert(partition)
+                stages[stageId] = stage
+                log(.debug, "Resubmitted partition \(partition) of \(stage.name): waiting for it again")
+            }
         case .taskSetFailed(let stageId, let attempt, let reason):
             // Only the running latest attempt's failure counts: an earlier attempt of a stage
             // that was resubmitted, or finished meanwhile, fails nothing.

@@ -37,6 +37,9 @@ public enum DAGSchedulerEvent: Sendable {
     case resubmitFailedStages
     /// An executor went away: its map outputs are gone (there is no external shuffle service).
     case executorLost(executorId: String, reason: String)
+    /// A shuffle map task that had succeeded on a lost executor runs again in its task set
+    /// (Spark's `Resubmitted`): its stage waits for that partition again.
+    case taskResubmitted(stageId: Int, stageAttempt: Int, partition: Int)
     /// An executor joined (or rejoined under an id that was lost before).
     case executorAdded(executorId: String, host: String)
 }

@@ -165,11 +165,12 @@ public final class TaskSchedulerImpl: Sendable {
     /// DAGScheduler is told, so that it forgets the executor's map outputs.
     public func executorLost(executorId: String, reason: String) {
         let lost = TaskEndReason.executorLost(executorId: executorId, reason: reason)
-        let (verdicts, requeued): ([(TaskSetManager.Verdict, Key)], [String]) = state.withLock { s in
+        let (verdicts, requeued): ([(TaskSetManager.Verdict, Key)], [(name: String, partition: Int, key: Key)]) =
+            state.withLock { s in
             s.executors.removeValue(forKey: executorId)
-            var requeued: [String] = []
+            var requeued: [(name: String, partition: Int, key: Key)] = []
             for key in s.managers.keys.sorted(by: { ($0.stageId, $0.attempt) < ($1.stageId, $1.attempt) }) {
-                requeued += s.managers[key]!.executorLost(executorId)
+                requeued += s.managers[key]!.requeueLostOutputs(executorId).map { ($0.name, $0.partition, key) }
             }
             var verdicts: [(TaskSetManager.Verdict, Key)] = []
             for (taskId, exec) in s.taskToExecutor.sorted(by: { $0.key < $1.key }) where exec == executorId {
@@ -181,8 +182,11 @@ public final class TaskSchedulerImpl: Sendable {
             }
             return (verdicts, requeued)
         }
-        for name in requeued {
-            logger.info("Resubmitted \(name): its output was on the lost executor \(executorId)")
+        let post = sink.withLock { $0 }
+        for r in requeued {
+            logger.info("Resubmitted \(r.name): its output was on the lost executor \(executorId)")
+            // As Spark's Resubmitted task end: the stage waits for that partition again.
+            post?(.taskResubmitted(stageId: r.key.stageId, stageAttempt: r.key.attempt, partition: r.partition))
         }
         for (verdict, key) in verdicts { act(on: verdict, key: key, revive: false) }
         sink.withLock { $0 }?(.executorLost(executorId: executorId, reason: reason))

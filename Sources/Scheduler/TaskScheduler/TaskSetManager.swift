@@ -142,17 +142,23 @@ public struct TaskSetManager: Sendable {
     /// Executor `executorId` is gone, and with it the output of every shuffle map task that
     /// succeeded there: while the set still launches tasks, those tasks are pending again
     /// (Spark's TaskSetManager.executorLost without an external shuffle service). Returns
-    /// their names, for the log. Tasks running there are failed by the TaskScheduler.
+    /// their names (for the log) and partitions. Tasks running there are failed by the TaskScheduler.
     public mutating func executorLost(_ executorId: String) -> [String] {
+        requeueLostOutputs(executorId).map(\.name)
+    }
+
+    /// As ``executorLost(_:)``, with each requeued task's partition (the DAGScheduler waits for it again).
+    public mutating func requeueLostOutputs(_ executorId: String) -> [(name: String, partition: Int)] {
         guard isShuffleMapSet, !isZombie else { return [] }
-        var requeued: [String] = []
+        var requeued: [(name: String, partition: Int)] = []
         for (index, exec) in successfulOn.sorted(by: { $0.key < $1.key })
             where exec == executorId && successful[index] {
             successful[index] = false
             successfulOn.removeValue(forKey: index)
             tasksSuccessful -= 1
             pending.append(index)
-            requeued.append("task \(taskSet.tasks[index].partition).\(attempts[index] - 1) in stage \(taskSet.id)")
+            requeued.append(("task \(taskSet.tasks[index].partition).\(attempts[index] - 1) in stage \(taskSet.id)",
+                             taskSet.tasks[index].partition))
         }
         return requeued
     }

@@ -14,7 +14,8 @@ func resultTaskSet(stage: Int, partitions: Int) -> TaskSet {
 }
 
 /// An event the TaskScheduler posted, as a short line: `completed 1/0` (stage/partition),
-/// `ended 1/0` (a failure reported), `taskSetFailed 1: …`, `executorLost exec-1: …`.
+/// `ended 1/0` (a failure reported), `taskSetFailed 1: …`, `executorLost exec-1: …`,
+/// `resubmitted 1.0/2` (stage.attempt/partition).
 func describe(_ event: DAGSchedulerEvent) -> String {
     switch event {
     case .taskCompleted(let c):
@@ -23,6 +24,7 @@ func describe(_ event: DAGSchedulerEvent) -> String {
     case .taskSetFailed(let stage, _, let reason): return "taskSetFailed \(stage): \(reason)"
     case .executorLost(let id, let reason): return "executorLost \(id): \(reason)"
     case .executorAdded(let id, let host): return "executorAdded \(id) on \(host)"
+    case .taskResubmitted(let stage, let attempt, let partition): return "resubmitted \(stage).\(attempt)/\(partition)"
     default: return "other"
     }
 }
