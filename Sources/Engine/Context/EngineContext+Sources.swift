@@ -40,6 +40,14 @@ extension EngineContext {
         if let n = numSlices, n < 1 { throw .invalidArgument("range: numSlices must be at least 1, got \(n)") }
         let count = step > 0 ? (end > start ? (end - start + step - 1) / step : 0)
                              : (end < start ? (start - end - step - 1) / -step : 0)
+        let mark = idMark
+        return recorded(RangeOperator.self, "range", mark: mark, inputs: [],
+                        params: RangeParams(start: start, end: end, step: step, numSlices: numSlices), file: file, line: line,
+                        rangeRDD(start, step: step, count: count, numSlices: numSlices, file: file, line: line))
+    }
+
+    /// `count` integers from `start` by `step` (arguments already checked).
+    func rangeRDD(_ start: Int, step: Int, count: Int, numSlices: Int?, file: String, line: Int) -> RDD<Int> {
         let slices = max(1, numSlices ?? defaultParallelism)
         return RDD<Int>(context: self, kind: "ParallelCollectionRDD", operation: "range", numPartitions: slices,
                         dependencies: [], callSite: makeCallSite(file, line)) { p, ctx in
@@ -56,13 +64,29 @@ extension EngineContext {
     }
 
     /// An RDD with no partitions.
+    @inlinable
     public func emptyRDD<T>(of type: T.Type = T.self, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        let mark = idMark
+        return recorded(EmptyRDDOperator<T>.self, "emptyRDD", mark: mark, inputs: [], file: file, line: line,
+                        emptyRDDRecords(of: T.self, file: file, line: line))
+    }
+
+    @usableFromInline
+    func emptyRDDRecords<T>(of type: T.Type, file: String, line: Int) -> RDD<T> {
         RDD<T>(context: self, kind: "EmptyRDD", operation: "emptyRDD", numPartitions: 0, dependencies: [],
                callSite: makeCallSite(file, line)) { _, _ in .empty }
     }
 
     /// The records of all `rdds`, one after another: their partitions side by side, no shuffle.
+    @inlinable
     public func union<T>(_ rdds: [RDD<T>], file: String = #fileID, line: Int = #line) -> RDD<T> {
+        let mark = idMark
+        return recorded(UnionOperator<T>.self, "union", mark: mark, inputs: rdds.map { $0 }, file: file, line: line,
+                        unionRDD(rdds, file: file, line: line))
+    }
+
+    @usableFromInline
+    func unionRDD<T>(_ rdds: [RDD<T>], file: String, line: Int) -> RDD<T> {
         var offsets: [Int] = []
         var total = 0
         for r in rdds {

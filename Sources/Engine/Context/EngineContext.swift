@@ -223,6 +223,8 @@ public final class EngineContext: Sendable {
         if let bad = lineageArgumentError(rdd) { throw .invalidArgument(bad) }
         let portable = driver.codec is PortableTaskBinaryCodec
         if portable {
+            // A job run with a bare closure (checkpoint writing) has no recorded action to rebuild.
+            if function.origin.value == nil { throw .jobFailed("\(ShippingError.unsupported(callSite))") }
             do {
                 try PortableTaskBinaryCodec.validate(rdd: rdd, function: function)
             } catch {

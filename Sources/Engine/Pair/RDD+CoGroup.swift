@@ -9,9 +9,12 @@ extension RDD {
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
-        cogroupImpl(other, partitioner: partitioner ?? pairPartitioner(other, numPartitions), requested: numPartitions,
-                    operation: "cogroup",
-                    callSite: makeCallSite(file, line))
+        let mark = context.idMark
+        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
+        return context.recorded(CoGroupOperator<K, V, W>.self, "cogroup", mark: mark, inputs: [self, other],
+                                functions: [shape.shipped], params: shape, file: file, line: line,
+                                cogroupImpl(other, partitioner: partitioner ?? pairPartitioner(other, numPartitions),
+                                            requested: numPartitions, operation: "cogroup", callSite: makeCallSite(file, line)))
     }
 
     /// The partitioner of a two-RDD operation: explicit count, else an existing partitioner, else the default.
@@ -67,13 +70,23 @@ extension RDD {
     ) -> RDD<(K, X)> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
                     operation: operation, callSite: makeCallSite(file, line))
-            .flatMapValues({ (vs: [V], ws: [W]) in combine(vs, ws) }, file: file, line: line)
+            .flatMapValuesRDD({ (vs: [V], ws: [W]) in combine(vs, ws) }, file: file, line: line)
     }
 
     /// Pairs of values for keys present in both RDDs.
     @inlinable
     public func join<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, (V, W))> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(JoinOperator<K, V, W>.self, "join", mark: mark, inputs: [self, other],
+                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
+                                joinRDD(other, numPartitions: numPartitions, file: file, line: line))
+    }
+
+    @inlinable
+    func joinRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
+        _ other: RDD<(K, W)>, numPartitions: Int?, file: String, line: Int
     ) -> RDD<(K, (V, W))> where T == (K, V) {
         joined(other, numPartitions: numPartitions, operation: "join", file: file, line: line) { vs, ws in
             crossProduct(vs, ws)
@@ -85,6 +98,16 @@ extension RDD {
     public func leftOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V, W?))> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(LeftOuterJoinOperator<K, V, W>.self, "leftOuterJoin", mark: mark, inputs: [self, other],
+                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
+                                leftOuterJoinRDD(other, numPartitions: numPartitions, file: file, line: line))
+    }
+
+    @inlinable
+    func leftOuterJoinRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
+        _ other: RDD<(K, W)>, numPartitions: Int?, file: String, line: Int
+    ) -> RDD<(K, (V, W?))> where T == (K, V) {
         joined(other, numPartitions: numPartitions, operation: "leftOuterJoin", file: file, line: line) { vs, ws in
             crossProduct(vs, orNil(ws))
         }
@@ -94,6 +117,16 @@ extension RDD {
     @inlinable
     public func rightOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, (V?, W))> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(RightOuterJoinOperator<K, V, W>.self, "rightOuterJoin", mark: mark, inputs: [self, other],
+                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
+                                rightOuterJoinRDD(other, numPartitions: numPartitions, file: file, line: line))
+    }
+
+    @inlinable
+    func rightOuterJoinRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
+        _ other: RDD<(K, W)>, numPartitions: Int?, file: String, line: Int
     ) -> RDD<(K, (V?, W))> where T == (K, V) {
         joined(other, numPartitions: numPartitions, operation: "rightOuterJoin", file: file, line: line) { vs, ws in
             crossProduct(orNil(vs), ws)
@@ -105,6 +138,16 @@ extension RDD {
     public func fullOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, (V?, W?))> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(FullOuterJoinOperator<K, V, W>.self, "fullOuterJoin", mark: mark, inputs: [self, other],
+                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
+                                fullOuterJoinRDD(other, numPartitions: numPartitions, file: file, line: line))
+    }
+
+    @inlinable
+    func fullOuterJoinRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
+        _ other: RDD<(K, W)>, numPartitions: Int?, file: String, line: Int
+    ) -> RDD<(K, (V?, W?))> where T == (K, V) {
         joined(other, numPartitions: numPartitions, operation: "fullOuterJoin", file: file, line: line) { vs, ws in
             crossProduct(orNil(vs), orNil(ws))
         }
@@ -115,10 +158,20 @@ extension RDD {
     public func subtractByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(SubtractByKeyOperator<K, V, W>.self, "subtractByKey", mark: mark, inputs: [self, other],
+                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
+                                subtractByKeyRDD(other, numPartitions: numPartitions, file: file, line: line))
+    }
+
+    @inlinable
+    func subtractByKeyRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
+        _ other: RDD<(K, W)>, numPartitions: Int?, file: String, line: Int
+    ) -> RDD<(K, V)> where T == (K, V) {
         cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
                     operation: "subtractByKey",
                     callSite: makeCallSite(file, line))
-            .flatMapValues({ (vs: [V], ws: [W]) -> [V] in ws.isEmpty ? vs : [] }, file: file, line: line)
+            .flatMapValuesRDD({ (vs: [V], ws: [W]) -> [V] in ws.isEmpty ? vs : [] }, file: file, line: line)
     }
 }
 

@@ -28,6 +28,14 @@ extension RDD {
     @inlinable
     public func flatMapValues<K, V, S: Sequence>(_ f: @escaping @Sendable (V) throws -> S, file: String = #fileID,
                                                  line: Int = #line) -> RDD<(K, S.Element)> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(FlatMapValuesOperator<K, V, S>.self, "flatMapValues", mark: mark, inputs: [self],
+                                functions: [.of(f)], file: file, line: line, flatMapValuesRDD(f, file: file, line: line))
+    }
+
+    @inlinable
+    func flatMapValuesRDD<K, V, S: Sequence>(_ f: @escaping @Sendable (V) throws -> S, file: String,
+                                             line: Int) -> RDD<(K, S.Element)> where T == (K, V) {
         derive("flatMapValues", callSite: makeCallSite(file, line), preservesPartitioning: true) { _, _, input in
             PartitionStream {
                 guard let chunk = try input.next() else { return nil }
@@ -42,7 +50,14 @@ extension RDD {
     /// The keys.
     @inlinable
     public func keys<K, V>(file: String = #fileID, line: Int = #line) -> RDD<K> where T == (K, V) {
-        derive("keys", callSite: makeCallSite(file, line)) { _, _, input in
+        let mark = context.idMark
+        return context.recorded(KeysOperator<K, V>.self, "keys", mark: mark, inputs: [self], file: file, line: line,
+                                keysRDD(callSite: makeCallSite(file, line)))
+    }
+
+    @inlinable
+    func keysRDD<K, V>(callSite site: String) -> RDD<K> where T == (K, V) {
+        derive("keys", callSite: site) { _, _, input in
             PartitionStream { try input.next()?.map { $0.0 } }
         }
     }
@@ -50,7 +65,14 @@ extension RDD {
     /// The values.
     @inlinable
     public func values<K, V>(file: String = #fileID, line: Int = #line) -> RDD<V> where T == (K, V) {
-        derive("values", callSite: makeCallSite(file, line)) { _, _, input in
+        let mark = context.idMark
+        return context.recorded(ValuesOperator<K, V>.self, "values", mark: mark, inputs: [self], file: file, line: line,
+                                valuesRDD(callSite: makeCallSite(file, line)))
+    }
+
+    @inlinable
+    func valuesRDD<K, V>(callSite site: String) -> RDD<V> where T == (K, V) {
+        derive("values", callSite: site) { _, _, input in
             PartitionStream { try input.next()?.map { $0.1 } }
         }
     }
@@ -110,6 +132,22 @@ extension RDD {
         mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int? = nil,
         partitioner: (any Partitioner)? = nil, mapSideCombine: Bool = true, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, C)> where T == (K, V) {
+        let mark = context.idMark
+        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
+        return context.recorded(CombineByKeyOperator<K, V, C>.self, "combineByKey", mark: mark, inputs: [self],
+                                functions: [.of(createCombiner), .of(mergeValue), .of(mergeCombiners), shape.shipped],
+                                params: CombineByKeyParams(shape: shape, mapSideCombine: mapSideCombine), file: file, line: line,
+                                combineByKeyRDD(createCombiner: createCombiner, mergeValue: mergeValue,
+                                                mergeCombiners: mergeCombiners, numPartitions: numPartitions,
+                                                partitioner: partitioner, mapSideCombine: mapSideCombine, file: file, line: line))
+    }
+
+    @inlinable
+    func combineByKeyRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
+        createCombiner: @escaping @Sendable (V) throws -> C, mergeValue: @escaping @Sendable (C, V) throws -> C,
+        mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int?,
+        partitioner: (any Partitioner)?, mapSideCombine: Bool, file: String, line: Int
+    ) -> RDD<(K, C)> where T == (K, V) {
         let agg = Aggregator<V, C>(createCombiner: createCombiner,
                                    mergeValue: { c, v in c = try mergeValue(c, v) },
                                    mergeCombiners: { c, d in c = try mergeCombiners(c, d) })
@@ -125,13 +163,20 @@ extension RDD {
         _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
         let mark = context.idMark
-        let agg = Aggregator<V, V>(createCombiner: { $0 }, mergeValue: { c, v in c = try f(c, v) },
-                                   mergeCombiners: { c, d in c = try f(c, d) })
-        let out = combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: true,
-                               requested: numPartitions, operation: "reduceByKey", callSite: makeCallSite(file, line))
+        let out = reduceByKeyRDD(numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line)
         let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
         return context.recorded(ReduceByKeyOperator<K, V>.self, "reduceByKey", mark: mark, inputs: [self],
                                 functions: [.of(f), shape.shipped], params: shape, file: file, line: line, out)
+    }
+
+    @inlinable
+    func reduceByKeyRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
+        numPartitions: Int?, partitioner: (any Partitioner)?, _ f: @escaping @Sendable (V, V) throws -> V, file: String, line: Int
+    ) -> RDD<(K, V)> where T == (K, V) {
+        let agg = Aggregator<V, V>(createCombiner: { $0 }, mergeValue: { c, v in c = try f(c, v) },
+                                   mergeCombiners: { c, d in c = try f(c, d) })
+        return combineByKey(agg, partitioner: partitioner ?? defaultPartitioner(numPartitions), mapSideCombine: true,
+                            requested: numPartitions, operation: "reduceByKey", callSite: makeCallSite(file, line))
     }
 
     /// Folds each key's values from `zero` with `f`.
@@ -139,6 +184,16 @@ extension RDD {
     public func foldByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ zero: V, numPartitions: Int? = nil, _ f: @escaping @Sendable (V, V) throws -> V,
         file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, V)> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(FoldByKeyOperator<K, V>.self, "foldByKey", mark: mark, inputs: [self], functions: [.of(f)],
+                                params: ByKeyZeroParams(zero: zero, numPartitions: numPartitions), file: file, line: line,
+                                foldByKeyRDD(zero, numPartitions: numPartitions, f, file: file, line: line))
+    }
+
+    @inlinable
+    func foldByKeyRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
+        _ zero: V, numPartitions: Int?, _ f: @escaping @Sendable (V, V) throws -> V, file: String, line: Int
     ) -> RDD<(K, V)> where T == (K, V) {
         let z = Unchecked(zero)
         let agg = Aggregator<V, V>(createCombiner: { try f(z.value, $0) }, mergeValue: { c, v in c = try f(c, v) },
@@ -152,6 +207,18 @@ extension RDD {
     public func aggregateByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, U: Codable & SendableMetatype>(
         _ zero: U, numPartitions: Int? = nil, _ seqOp: @escaping @Sendable (U, V) throws -> U,
         _ combOp: @escaping @Sendable (U, U) throws -> U, file: String = #fileID, line: Int = #line
+    ) -> RDD<(K, U)> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(AggregateByKeyOperator<K, V, U>.self, "aggregateByKey", mark: mark, inputs: [self],
+                                functions: [.of(seqOp), .of(combOp)],
+                                params: ByKeyZeroParams(zero: zero, numPartitions: numPartitions), file: file, line: line,
+                                aggregateByKeyRDD(zero, numPartitions: numPartitions, seqOp, combOp, file: file, line: line))
+    }
+
+    @inlinable
+    func aggregateByKeyRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, U: Codable & SendableMetatype>(
+        _ zero: U, numPartitions: Int?, _ seqOp: @escaping @Sendable (U, V) throws -> U,
+        _ combOp: @escaping @Sendable (U, U) throws -> U, file: String, line: Int
     ) -> RDD<(K, U)> where T == (K, V) {
         let z = Unchecked(zero)
         let agg = Aggregator<V, U>(createCombiner: { try seqOp(z.value, $0) }, mergeValue: { c, v in c = try seqOp(c, v) },
@@ -181,8 +248,12 @@ extension RDD {
         _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
         if let current = self.partitioner, current.isEqual(to: partitioner) { return self }
-        return shuffled(partitioner, operation: "partitionBy", callSite: makeCallSite(file, line),
-                        key: .codable, value: .codable)
+        let mark = context.idMark
+        let shape = PartitionerShape(numPartitions: nil, partitioner: partitioner)
+        return context.recorded(PartitionByOperator<K, V>.self, "partitionBy", mark: mark, inputs: [self],
+                                functions: [shape.shipped], params: shape, file: file, line: line,
+                                shuffled(partitioner, operation: "partitionBy", callSite: makeCallSite(file, line),
+                                         key: .codable, value: .codable))
     }
 
     /// A shuffle by key without aggregation, as Spark's ShuffledRDD with no aggregator.

@@ -10,11 +10,24 @@ extension RDD {
     public func sortByKey<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V: Codable & SendableMetatype>(
         ascending: Bool = true, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
     ) throws(EngineError) -> RDD<(K, V)> where T == (K, V) {
-        let pairs: RDD<(K, V)> = self
         let site = makeCallSite(file, line)
         if let n = numPartitions, n < 1 { throw .invalidArgument("sortByKey: numPartitions must be at least 1, got \(n)") }
         let n = Swift.max(1, numPartitions ?? self.numPartitions)
-        let bounds = try pairs.keys(file: file, line: line).sampleBounds(partitions: n, callSite: "sortByKey at \(site)")
+        let bounds = try keys(file: file, line: line).sampleBounds(partitions: n, callSite: "sortByKey at \(site)",
+                                                                   file: file, line: line)
+        let mark = context.idMark
+        return context.recorded(SortByKeyOperator<K, V>.self, "sortByKey", mark: mark, inputs: [self],
+                                params: SortByKeyParams(bounds: bounds, ascending: ascending), file: file, line: line,
+                                sortByKeyRDD(bounds: bounds, ascending: ascending, file: file, line: line))
+    }
+
+    /// ``sortByKey(ascending:numPartitions:file:line:)`` once the range bounds are known.
+    @inlinable
+    func sortByKeyRDD<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V: Codable & SendableMetatype>(
+        bounds: [K], ascending: Bool, file: String, line: Int
+    ) -> RDD<(K, V)> where T == (K, V) {
+        let pairs: RDD<(K, V)> = self
+        let site = makeCallSite(file, line)
         let partitioner = RangePartitioner<K>(bounds: bounds, ascending: ascending)
         let shuffled = pairs.shuffled(partitioner, operation: "sortByKey", callSite: site, key: .codable, value: .codable)
         return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: "sortByKey",
@@ -45,34 +58,21 @@ extension RDD {
     }
 }
 
-extension RDD where T: Comparable & Sendable {
+extension RDD where T: Comparable & Codable & Sendable & SendableMetatype {
     /// Range bounds for `partitions` partitions from a reservoir sample of each partition
     /// (about 20 keys per output partition, weighted by partition size), as Spark's RangePartitioner.
     @inlinable
-    func sampleBounds(partitions: Int, callSite: String) throws(EngineError) -> [T] {
+    func sampleBounds(partitions: Int, callSite: String, file: String, line: Int) throws(EngineError) -> [T] {
         guard partitions > 1, numPartitions > 0 else { return [] }
         let sampleSize = Swift.min(20 * partitions, 1_000_000)
         let perPartition = Swift.max(1, Int((3.0 * Double(sampleSize) / Double(numPartitions)).rounded(.up)))
-        let samples = try context.runJob(self, callSite: callSite) { ctx, s in
-            var rng = SplitMix64(seed: 0x5a3d1e ^ UInt64(ctx.partitionId))
-            var reservoir: [T] = []
-            var seen = 0
-            try s.forEachChunk { chunk in
-                for x in chunk {
-                    seen += 1
-                    if reservoir.count < perPartition {
-                        reservoir.append(x)
-                    } else {
-                        let j = Int(rng.next() % UInt64(seen))
-                        if j < perPartition { reservoir[j] = x }
-                    }
-                }
-            }
-            return Unchecked((reservoir, seen))
-        }
+        let samples = try context.runJob(self, callSite: callSite,
+                                         function: context.recordCall(SampleBoundsAction<T>.self, "sortByKey", inputs: [self],
+                                                                      params: perPartition, file: file, line: line) {
+                                             SampleBoundsAction<T>.make(perPartition) })
         var weighted: [(key: T, weight: Double)] = []
         for s in samples {
-            let (keys, total) = s.value
+            let (keys, total) = (s.keys, s.seen)
             guard !keys.isEmpty else { continue }
             let w = Double(total) / Double(keys.count)
             for k in keys { weighted.append((k, w)) }

@@ -134,7 +134,7 @@ extension RDD {
                                  file: String = #fileID, line: Int = #line) throws(EngineError) {
         _ = try context.runJob(self, callSite: "foreachPartition at \(makeCallSite(file, line))",
                                function: context.recordCall(ForeachPartitionAction<T>.self, "foreachPartition", inputs: [self],
-                                                            functions: [.effect(f)], file: file, line: line) {
+                                                            functions: [.partitionEffect(f)], file: file, line: line) {
                                    ForeachPartitionAction<T>.make(f) })
     }
 }

@@ -32,7 +32,7 @@ extension RDD {
             }
         }
         return keyed.shuffled(RoundRobinPartitioner(n), operation: "repartition", callSite: site,
-                              key: .codable, value: codec).values()
+                              key: .codable, value: codec).valuesRDD(callSite: site)
     }
 }
 
@@ -40,7 +40,9 @@ extension RDD where T: Codable & SendableMetatype {
     /// Exactly `numPartitions` partitions of about equal size, through a shuffle.
     @inlinable
     public func repartition(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
-        roundRobin(numPartitions, codec: .codable, callSite: makeCallSite(file, line))
+        let mark = context.idMark
+        return context.recorded(RepartitionOperator<T>.self, "repartition", mark: mark, inputs: [self], params: numPartitions,
+                                file: file, line: line, roundRobin(numPartitions, codec: .codable, callSite: makeCallSite(file, line)))
     }
 
     /// `numPartitions` partitions: merged neighbours without a shuffle, or balanced with `shuffle: true`.
@@ -55,7 +57,10 @@ extension RDD {
     @inlinable
     public func repartition<K: Codable & SendableMetatype, V: Codable & SendableMetatype>(_ numPartitions: Int, file: String = #fileID,
                                                     line: Int = #line) -> RDD<(K, V)> where T == (K, V) {
-        (self).roundRobin(numPartitions, codec: .pair(K.self, V.self), callSite: makeCallSite(file, line))
+        let mark = context.idMark
+        return context.recorded(PairRepartitionOperator<K, V>.self, "repartition", mark: mark, inputs: [self],
+                                params: numPartitions, file: file, line: line,
+                                roundRobin(numPartitions, codec: .pair(K.self, V.self), callSite: makeCallSite(file, line)))
     }
 }
 
@@ -63,9 +68,18 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
     /// The distinct records, through a shuffle.
     @inlinable
     public func distinct(numPartitions: Int? = nil, file: String = #fileID, line: Int = #line) -> RDD<T> {
-        map({ ($0, UInt8(0)) }, file: file, line: line)
-            .reduceByKey(numPartitions: numPartitions ?? self.numPartitions, { a, _ in a }, file: file, line: line)
-            .keys(file: file, line: line)
+        let mark = context.idMark
+        return context.recorded(DistinctOperator<T>.self, "distinct", mark: mark, inputs: [self],
+                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
+                                distinctRDD(numPartitions: numPartitions, file: file, line: line))
+    }
+
+    @inlinable
+    func distinctRDD(numPartitions: Int?, file: String, line: Int) -> RDD<T> {
+        mapRDD({ ($0, UInt8(0)) }, file: file, line: line)
+            .reduceByKeyRDD(numPartitions: numPartitions ?? self.numPartitions, partitioner: nil, { a, _ in a },
+                            file: file, line: line)
+            .keysRDD(callSite: makeCallSite(file, line))
     }
 
     /// How many times each distinct record occurs, on the driver.

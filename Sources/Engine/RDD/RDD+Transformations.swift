@@ -86,8 +86,18 @@ extension RDD {
     public func mapPartitions<S: Sequence & SendableMetatype>(preservesPartitioning: Bool = false,
                                            _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
                                            file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
-        mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, { _, it in try f(it) },
-                               operation: "mapPartitions", file: file, line: line)
+        let mark = context.idMark
+        return context.recorded(MapPartitionsOperator<T, S>.self, "mapPartitions", mark: mark, inputs: [self],
+                                functions: [.partitions(f)], params: preservesPartitioning, file: file, line: line,
+                                mapPartitionsRDD(preservesPartitioning: preservesPartitioning, f, file: file, line: line))
+    }
+
+    @inlinable
+    func mapPartitionsRDD<S: Sequence & SendableMetatype>(preservesPartitioning: Bool,
+                                                          _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
+                                                          file: String, line: Int) -> RDD<S.Element> {
+        mapPartitionsWithIndexRDD(preservesPartitioning: preservesPartitioning, { _, it in try f(it) },
+                                  operation: "mapPartitions", file: file, line: line)
     }
 
     /// Like ``mapPartitions(preservesPartitioning:_:file:line:)``, also giving `f` the partition index.
@@ -96,6 +106,19 @@ extension RDD {
                                                     _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S,
                                                     operation: String = "mapPartitionsWithIndex",
                                                     file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
+        let mark = context.idMark
+        return context.recorded(MapPartitionsWithIndexOperator<T, S>.self, operation, mark: mark, inputs: [self],
+                                functions: [.indexedPartitions(f)],
+                                params: MapPartitionsParams(preservesPartitioning: preservesPartitioning, operation: operation),
+                                file: file, line: line,
+                                mapPartitionsWithIndexRDD(preservesPartitioning: preservesPartitioning, f, operation: operation,
+                                                          file: file, line: line))
+    }
+
+    @inlinable
+    func mapPartitionsWithIndexRDD<S: Sequence & SendableMetatype>(preservesPartitioning: Bool,
+                                                                   _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S,
+                                                                   operation: String, file: String, line: Int) -> RDD<S.Element> {
         derive(operation, callSite: makeCallSite(file, line), preservesPartitioning: preservesPartitioning) { p, _, input in
             let it = PartitionIterator(input)
             var results = try f(p, it).makeIterator()
@@ -120,6 +143,13 @@ extension RDD {
     /// Each partition's records as one array.
     @inlinable
     public func glom(file: String = #fileID, line: Int = #line) -> RDD<[T]> {
+        let mark = context.idMark
+        return context.recorded(GlomOperator<T>.self, "glom", mark: mark, inputs: [self], file: file, line: line,
+                                glomRDD(file: file, line: line))
+    }
+
+    @inlinable
+    func glomRDD(file: String, line: Int) -> RDD<[T]> {
         derive("glom", callSite: makeCallSite(file, line)) { _, _, input in
             var done = false
             return PartitionStream {
@@ -134,6 +164,13 @@ extension RDD {
     @inlinable
     public func keyBy<K>(_ f: @escaping @Sendable (T) throws -> K, file: String = #fileID,
                          line: Int = #line) -> RDD<(K, T)> {
+        let mark = context.idMark
+        return context.recorded(KeyByOperator<T, K>.self, "keyBy", mark: mark, inputs: [self], functions: [.of(f)],
+                                file: file, line: line, keyByRDD(f, file: file, line: line))
+    }
+
+    @inlinable
+    func keyByRDD<K>(_ f: @escaping @Sendable (T) throws -> K, file: String, line: Int) -> RDD<(K, T)> {
         derive("keyBy", callSite: makeCallSite(file, line)) { _, _, input in
             PartitionStream(next: {
                 guard let chunk = try input.next() else { return nil }
@@ -146,6 +183,7 @@ extension RDD {
     }
 
     /// The records of this RDD and then of `other`: partitions of both, no shuffle.
+    @inlinable
     public func union(_ other: RDD<T>, file: String = #fileID, line: Int = #line) -> RDD<T> {
         context.union([self, other], file: file, line: line)
     }
@@ -155,6 +193,15 @@ extension RDD {
     @inlinable
     public func sample(withReplacement: Bool, fraction: Double, seed: UInt64 = 0x5eed,
                        file: String = #fileID, line: Int = #line) -> RDD<T> {
+        let mark = context.idMark
+        return context.recorded(SampleOperator<T>.self, "sample", mark: mark, inputs: [self],
+                                params: SampleParams(withReplacement: withReplacement, fraction: fraction, seed: seed),
+                                file: file, line: line,
+                                sampleRDD(withReplacement: withReplacement, fraction: fraction, seed: seed, file: file, line: line))
+    }
+
+    @inlinable
+    func sampleRDD(withReplacement: Bool, fraction: Double, seed: UInt64, file: String, line: Int) -> RDD<T> {
         let f = Swift.max(0, fraction)
         var bad: String?
         if !(fraction >= 0) { bad = "sample: fraction must be ≥ 0, got \(fraction)" }
@@ -182,7 +229,15 @@ extension RDD {
 
     /// At most `numPartitions` partitions made by merging neighbouring partitions, without a shuffle;
     /// with `shuffle: true`, see ``repartition(_:file:line:)``.
+    @inlinable
     public func coalesce(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
+        let mark = context.idMark
+        return context.recorded(CoalesceOperator<T>.self, "coalesce", mark: mark, inputs: [self], params: numPartitions,
+                                file: file, line: line, coalesceRDD(numPartitions, file: file, line: line))
+    }
+
+    @usableFromInline
+    func coalesceRDD(_ numPartitions: Int, file: String, line: Int) -> RDD<T> {
         let target = Swift.max(1, Swift.min(numPartitions, self.numPartitions))
         let parentCount = self.numPartitions
         let parent = self
@@ -209,6 +264,13 @@ extension RDD {
     /// Every pair `(a, b)` with `a` from this RDD and `b` from `other`.
     @inlinable
     public func cartesian<U>(_ other: RDD<U>, file: String = #fileID, line: Int = #line) -> RDD<(T, U)> {
+        let mark = context.idMark
+        return context.recorded(CartesianOperator<T, U>.self, "cartesian", mark: mark, inputs: [self, other],
+                                file: file, line: line, cartesianRDD(other, file: file, line: line))
+    }
+
+    @inlinable
+    func cartesianRDD<U>(_ other: RDD<U>, file: String, line: Int) -> RDD<(T, U)> {
         let left = self
         let n = other.numPartitions
         return RDD<(T, U)>(context: context, kind: "CartesianRDD", operation: "cartesian",
@@ -228,18 +290,24 @@ extension RDD {
 
     /// Pairs each record with its index: partition 0's records first, then partition 1's, ….
     /// Runs a job to count the records of every partition but the last, as Spark does.
+    @inlinable
     public func zipWithIndex(file: String = #fileID, line: Int = #line) throws(EngineError) -> RDD<(T, Int)> {
-        let site = makeCallSite(file, line)
         var starts = [0]
         if numPartitions > 1 {
-            let counts = try context.runJob(self, partitions: Array(0..<(numPartitions - 1)), callSite: site) { _, s in
-                var n = 0
-                try s.forEachChunk { n += $0.count }
-                return n
-            }
+            let counts = try context.runJob(self, partitions: Array(0..<(numPartitions - 1)), callSite: makeCallSite(file, line),
+                                            function: context.recordCall(CountAction<T>.self, "zipWithIndex", inputs: [self],
+                                                                         file: file, line: line) { CountAction<T>.make() })
             for c in counts { starts.append(starts.last! + c) }
         }
-        let offsets = starts
+        let mark = context.idMark
+        return context.recorded(ZipWithIndexOperator<T>.self, "zipWithIndex", mark: mark, inputs: [self], params: starts,
+                                file: file, line: line, zipWithIndexRDD(starts: starts, file: file, line: line))
+    }
+
+    /// ``zipWithIndex(file:line:)`` once the index of each partition's first record is known.
+    @inlinable
+    func zipWithIndexRDD(starts offsets: [Int], file: String, line: Int) -> RDD<(T, Int)> {
+        let site = makeCallSite(file, line)
         return derive("zipWithIndex", callSite: site) { p, _, input in
             var next = offsets[p]
             return PartitionStream {

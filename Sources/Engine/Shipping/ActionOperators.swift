@@ -78,7 +78,7 @@ enum AggregateAction<T, U>: RDDOperator {
         guard let s = PersistSerializers.dynamic(U.self), let bytes = try? s.encode([zero]) else {
             return ([], .notPortable(reason: "has a zero value of \(U.self), which is not Codable"))
         }
-        return (bytes, .closure(offset: 0))
+        return (bytes, .value)
     }
 
     @inlinable
@@ -120,5 +120,5 @@ enum ForeachPartitionAction<T>: RDDOperator {
         }
     }
     @inlinable
-    static func replay(_ i: ReplayInput) throws -> AnyObject { make(try i.effect(0, PartitionIterator<T>.self)) }
+    static func replay(_ i: ReplayInput) throws -> AnyObject { make(try i.partitionEffect(0, T.self)) }
 }

@@ -71,6 +71,9 @@ public final class ReplayInput {
         self.line = line
     }
 
+    /// How many inputs the operator was called on (`union` takes any number).
+    public var inputCount: Int { inputs.count }
+
     /// Input `index`, as the type the operator was called on.
     public func input<R>(_ index: Int, as: R.Type = R.self) throws(ShippingError) -> R {
         guard index < inputs.count, let r = inputs[index] as? R else {
@@ -109,6 +112,30 @@ public final class ReplayInput {
     @inlinable
     public func effect<A>(_ index: Int, _: A.Type) throws(ShippingError) -> @Sendable (A) throws -> Void {
         try shipped(index).unboxed(EffectBox<A>.self) { ($0 as? @Sendable (A) throws -> Void).map(EffectBox.init) }.f
+    }
+
+    /// Function `index` of shape `(PartitionIterator<T>) throws -> S`.
+    @inlinable
+    public func partitionFunction<T, S>(_ index: Int, _: T.Type, _: S.Type) throws(ShippingError)
+        -> @Sendable (PartitionIterator<T>) throws -> S {
+        try shipped(index).unboxed(PartitionFunctionBox<T, S>.self) {
+            ($0 as? @Sendable (PartitionIterator<T>) throws -> S).map(PartitionFunctionBox.init)
+        }.f
+    }
+    /// Function `index` of shape `(Int, PartitionIterator<T>) throws -> S`.
+    @inlinable
+    public func indexedPartitionFunction<T, S>(_ index: Int, _: T.Type, _: S.Type) throws(ShippingError)
+        -> @Sendable (Int, PartitionIterator<T>) throws -> S {
+        try shipped(index).unboxed(IndexedPartitionFunctionBox<T, S>.self) {
+            ($0 as? @Sendable (Int, PartitionIterator<T>) throws -> S).map(IndexedPartitionFunctionBox.init)
+        }.f
+    }
+    /// Function `index` of shape `(PartitionIterator<T>) throws -> Void`.
+    @inlinable
+    public func partitionEffect<T>(_ index: Int, _: T.Type) throws(ShippingError) -> @Sendable (PartitionIterator<T>) throws -> Void {
+        try shipped(index).unboxed(PartitionEffectBox<T>.self) {
+            ($0 as? @Sendable (PartitionIterator<T>) throws -> Void).map(PartitionEffectBox.init)
+        }.f
     }
 
     @usableFromInline

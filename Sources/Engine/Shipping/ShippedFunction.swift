@@ -7,6 +7,9 @@ import Storage
 public enum ShippedFunction: Codable, Sendable, Equatable {
     case closure(offset: UInt64)
     case codable(typeName: String, fields: [UInt8])
+    /// Not a function: a value (zero value, elements, partitioner) that travels in the call's
+    /// parameters. Listed so that the call's functions say it is portable.
+    case value
     /// Not portable, and why (kept so the error names the operation when a job needs it).
     case notPortable(reason: String)
 
@@ -34,6 +37,23 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
     @inlinable
     public static func effect<A>(_ f: @escaping @Sendable (A) throws -> Void) -> ShippedFunction { boxed(EffectBox(f: f)) }
 
+    /// `(PartitionIterator<T>) throws -> S`: mapPartitions. (Through ``of(_:)-(A)->B`` the iterator,
+    /// a class passed directly, would be reabstracted to an opaque parameter by a thunk that captures.)
+    @inlinable
+    public static func partitions<T, S>(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> S) -> ShippedFunction {
+        boxed(PartitionFunctionBox(f: f))
+    }
+    /// `(Int, PartitionIterator<T>) throws -> S`: mapPartitionsWithIndex.
+    @inlinable
+    public static func indexedPartitions<T, S>(_ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S) -> ShippedFunction {
+        boxed(IndexedPartitionFunctionBox(f: f))
+    }
+    /// `(PartitionIterator<T>) throws -> Void`: foreachPartition.
+    @inlinable
+    public static func partitionEffect<T>(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> Void) -> ShippedFunction {
+        boxed(PartitionEffectBox(f: f))
+    }
+
     /// The closure again, as its box type (closures only; Codable function types go through ``function(as:)``).
     @inlinable
     func unboxed<Box>(_: Box.Type, _ fromAny: (Any) -> Box?) throws(ShippingError) -> Box {
@@ -44,6 +64,8 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
             let any: Any = try function(as: Any.self)
             guard let box = fromAny(any) else { throw .corrupt("a Codable function of the wrong type for \(Box.self)") }
             return box
+        case .value:
+            throw .corrupt("a value was read as the function \(Box.self)")
         case .notPortable(let reason):
             throw .corrupt("a function that cannot travel was shipped (\(reason))")
         }
@@ -86,6 +108,8 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
                 throw .corrupt("\(type) does not give a \(F.self)")
             }
             return f
+        case .value:
+            throw .corrupt("a value was read as the function \(F.self)")
         case .notPortable(let reason):
             throw .corrupt("a function that cannot travel was shipped (\(reason))")
         }
@@ -168,4 +192,16 @@ extension ReduceFunction {
 @usableFromInline struct EffectBox<A> {
     @usableFromInline let f: @Sendable (A) throws -> Void
     @inlinable init(f: @escaping @Sendable (A) throws -> Void) { self.f = f }
+}
+@usableFromInline struct PartitionFunctionBox<T, S> {
+    @usableFromInline let f: @Sendable (PartitionIterator<T>) throws -> S
+    @inlinable init(f: @escaping @Sendable (PartitionIterator<T>) throws -> S) { self.f = f }
+}
+@usableFromInline struct IndexedPartitionFunctionBox<T, S> {
+    @usableFromInline let f: @Sendable (Int, PartitionIterator<T>) throws -> S
+    @inlinable init(f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S) { self.f = f }
+}
+@usableFromInline struct PartitionEffectBox<T> {
+    @usableFromInline let f: @Sendable (PartitionIterator<T>) throws -> Void
+    @inlinable init(f: @escaping @Sendable (PartitionIterator<T>) throws -> Void) { self.f = f }
 }

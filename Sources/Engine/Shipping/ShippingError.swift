@@ -2,6 +2,9 @@
 public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A function of the lineage cannot travel (as Spark's "Task not serializable").
     case notSerializable(operation: String, callSite: String, reason: String)
+    /// An operation that cannot run on executors in other processes yet, such as
+    /// `checkpoint at Job.swift:12`.
+    case unsupported(String)
     /// A task binary that does not decode in this build.
     case corrupt(String)
 
@@ -12,6 +15,9 @@ public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "can run only closure literals that capture nothing, or values of a named Codable function type "
                 + "(MapFunction, FlatMapFunction, FilterFunction, ReduceFunction) holding what they need as fields; "
                 + "or run with --master local[N]"
+        case .unsupported(let what):
+            return "\(what) is not supported in cluster mode yet (it cannot be rebuilt in another process); "
+                + "run it with --master local[N]"
         case .corrupt(let s): return "cannot rebuild the task binary: \(s)"
         }
     }

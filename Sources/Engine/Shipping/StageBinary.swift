@@ -54,8 +54,7 @@ enum LineageEncoding {
         func visit(_ node: any LineageNode) throws(ShippingError) {
             if done.contains(node.rddId) { return }
             guard let call = (node as? HasOrigin)?.origin.value else {
-                throw .notSerializable(operation: node.debugName, callSite: node.callSite,
-                                       reason: "was made by an operation that cannot be rebuilt in another process")
+                throw .unsupported("\((node as? RDDOperationNamed)?.operation ?? node.debugName) at \(node.callSite)")
             }
             guard visiting.insert(node.rddId).inserted else { throw .corrupt("cycle at \(node.debugName)") }
             for input in call.inputs { try visit(input) }
@@ -91,5 +90,9 @@ extension RDD: PersistReplayable {
 }
 
 extension RDD: HasOrigin {}
+
+/// The operation that made an RDD, for errors about lineages that cannot travel.
+protocol RDDOperationNamed { var operation: String { get } }
+extension RDD: RDDOperationNamed {}
 
 extension ResultFunction: HasOrigin {}

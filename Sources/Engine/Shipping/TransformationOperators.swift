@@ -59,7 +59,7 @@ public struct PartitionerShape: Codable, Sendable {
     }
 
     @inlinable
-    var shipped: ShippedFunction { portable ? .closure(offset: 0) : .notPortable(reason: "uses a partitioner other than HashPartitioner") }
+    var shipped: ShippedFunction { portable ? .value : .notPortable(reason: "uses a partitioner other than HashPartitioner") }
     @inlinable
     var partitioner: (any Partitioner)? { hashPartitions.map { HashPartitioner($0) } }
 }
@@ -132,7 +132,7 @@ enum ParallelizeOperator<T>: RDDOperator {
         guard let s = PersistSerializers.dynamic(T.self), let bytes = try? s.encode(values) else {
             return (values, [], .notPortable(reason: "distributes elements of \(T.self), which is not Codable"))
         }
-        return (values, bytes, .closure(offset: 0))
+        return (values, bytes, .value)
     }
 
     @inlinable

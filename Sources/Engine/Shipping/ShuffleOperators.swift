@@ -1,0 +1,31 @@
+import Scheduler
+import Storage
+
+// The operator types of shuffles that need no user function: `repartition` (and
+// `coalesce(_:shuffle: true)`) and `distinct`.
+
+@usableFromInline
+enum RepartitionOperator<T: Codable & SendableMetatype>: RDDOperator {
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        try i.input(0, as: RDD<T>.self).roundRobin(i.params(Int.self), codec: .codable, callSite: makeCallSite(i.file, i.line))
+    }
+}
+
+@usableFromInline
+enum PairRepartitionOperator<K: Codable & SendableMetatype, V: Codable & SendableMetatype>: RDDOperator {
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        try i.input(0, as: RDD<(K, V)>.self).roundRobin(i.params(Int.self), codec: .pair(K.self, V.self),
+                                                        callSite: makeCallSite(i.file, i.line))
+    }
+}
+
+@usableFromInline
+enum DistinctOperator<T: Hashable & Codable & SendableMetatype>: RDDOperator {
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        try i.input(0, as: RDD<T>.self).distinctRDD(numPartitions: i.params(PartitionerShape.self).numPartitions,
+                                                    file: i.file, line: i.line)
+    }
+}

@@ -1,0 +1,36 @@
+import Scheduler
+import Storage
+
+// The operator types of sources without files or elements: `range` and `emptyRDD`
+// (see TransformationOperators.swift for `textFile` and `parallelize`).
+
+/// The arguments of `range`.
+public struct RangeParams: Codable, Sendable {
+    public var start: Int
+    public var end: Int
+    public var step: Int
+    public var numSlices: Int?
+    public init(start: Int, end: Int, step: Int, numSlices: Int?) {
+        self.start = start
+        self.end = end
+        self.step = step
+        self.numSlices = numSlices
+    }
+}
+
+@usableFromInline
+enum RangeOperator: RDDOperator {
+    @usableFromInline
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        let p = try i.params(RangeParams.self)
+        return try i.context.range(p.start, p.end, step: p.step, numSlices: p.numSlices, file: i.file, line: i.line)
+    }
+}
+
+@usableFromInline
+enum EmptyRDDOperator<T>: RDDOperator {
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        i.context.emptyRDDRecords(of: T.self, file: i.file, line: i.line)
+    }
+}
