@@ -278,7 +278,7 @@ extension RDD {
     @inlinable
     public func countByKey<K: Hashable & Codable & SendableMetatype, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: Int]
     where T == (K, V) {
-        let counts = mapValues({ _ in 1 }, file: file, line: line).reduceByKey(+, file: file, line: line)
+        let counts = map(KeyWithOne<K, V>(), file: file, line: line).reduceByKey(+, file: file, line: line)
         return Dictionary(uniqueKeysWithValues: try counts.collect(file: file, line: line))
     }
 

@@ -155,13 +155,13 @@ extension RDD where T: Comparable & SendableMetatype {
     /// The largest record; throws on an empty RDD.
     @inlinable
     public func max(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
-        try reduce({ Swift.max($0, $1) }, file: file, line: line)
+        try reduce(Larger<T>(), file: file, line: line)
     }
 
     /// The smallest record; throws on an empty RDD.
     @inlinable
     public func min(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
-        try reduce({ Swift.min($0, $1) }, file: file, line: line)
+        try reduce(Smaller<T>(), file: file, line: line)
     }
 }
 

@@ -85,7 +85,7 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
     /// How many times each distinct record occurs, on the driver.
     @inlinable
     public func countByValue(file: String = #fileID, line: Int = #line) throws(EngineError) -> [T: Int] {
-        let counts = map({ ($0, 1) }, file: file, line: line).reduceByKey(+, file: file, line: line)
+        let counts = map(PairWithOne<T>(), file: file, line: line).reduceByKey(+, file: file, line: line)
         return Dictionary(uniqueKeysWithValues: try counts.collect(file: file, line: line))
     }
 }

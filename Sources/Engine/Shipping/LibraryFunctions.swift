@@ -1,0 +1,27 @@
+// Named Codable function types the library's own actions use, so that they travel to
+// executors in every build: a closure literal written inside the library's generic code
+// captures its generic context unless the compiler specializes it (debug builds do not).
+
+/// `x → (x, 1)`, for `countByValue`.
+public struct PairWithOne<T>: MapFunction {
+    public init() {}
+    public func callAsFunction(_ x: T) -> (T, Int) { (x, 1) }
+}
+
+/// `(k, v) → (k, 1)`, for `countByKey`.
+public struct KeyWithOne<K, V>: MapFunction {
+    public init() {}
+    public func callAsFunction(_ kv: (K, V)) -> (K, Int) { (kv.0, 1) }
+}
+
+/// The larger of two values, for `max`.
+public struct Larger<T: Comparable>: ReduceFunction {
+    public init() {}
+    public func callAsFunction(_ a: T, _ b: T) -> T { Swift.max(a, b) }
+}
+
+/// The smaller of two values, for `min`.
+public struct Smaller<T: Comparable>: ReduceFunction {
+    public init() {}
+    public func callAsFunction(_ a: T, _ b: T) -> T { Swift.min(a, b) }
+}
