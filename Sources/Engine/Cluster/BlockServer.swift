@@ -3,6 +3,7 @@ import Logging
 import Network
 import Scheduler
 import Storage
+import Synchronization
 
 /// Answers other processes' requests for this process's blocks, as Spark's
 /// NettyBlockRpcServer: shuffle segments (read in ranges straight from the map output's data
@@ -16,6 +17,7 @@ final class BlockServer: Sendable {
     let chunkLimit: Int
     private let pool: WorkerPool
     private let logger: Logger
+    private let lastRead = Mutex<(block: BlockId, bytes: [UInt8])?>(nil)
 
     init(blockManager: BlockManager, broadcastManager: BroadcastManager, chunkLimit: Int, threads: Int, logger: Logger) {
         self.blockManager = blockManager
@@ -65,7 +67,15 @@ final class BlockServer: Sendable {
                                                                                   offset: offset, maxCount: count)
             return (total, bytes)
         }
-        guard let all = blockManager.getBytes(block) else { return nil }
+        // A block read in several chunks is serialized once: the last one read is kept.
+        let all: [UInt8]
+        if offset > 0, let kept = lastRead.withLock({ $0?.block == block ? $0?.bytes : nil }) {
+            all = kept
+        } else {
+            guard let bytes = blockManager.getSerializedBytes(block) else { return nil }
+            all = bytes
+            lastRead.withLock { $0 = bytes.count > chunkLimit ? (block, bytes) : nil }
+        }
         guard offset >= 0, offset <= Int64(all.count) else {
             throw .corrupt("bytes from \(offset) of the \(all.count)-byte block \(block) requested")
         }

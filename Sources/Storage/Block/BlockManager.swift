@@ -116,6 +116,14 @@ public final class BlockManager: Sendable {
         blockInfoManager.unlock(id, task: task)
     }
 
+    /// The serialized bytes of block `id` if held here: what ``getBytes(_:)`` returns, or a
+    /// cached partition's live values serialized as for disk (to send to another executor).
+    public func getSerializedBytes(_ id: BlockId) -> [UInt8]? {
+        if let b = memoryStore.getSerializedBytes(id) { return b }
+        if diskStore.contains(id) { return try? diskStore.getBytes(id) }
+        return nil
+    }
+
     /// The bytes of block `id`, from memory or disk, if held here (a block stored as
     /// values is not returned: read it with ``getValues(_:serializer:task:)``).
     public func getBytes(_ id: BlockId) -> [UInt8]? {

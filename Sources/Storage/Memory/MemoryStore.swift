@@ -208,6 +208,23 @@ public final class MemoryStore: @unchecked Sendable {
         }
     }
 
+    /// The bytes of `id` if it is held here: as stored when serialized, or its live values
+    /// serialized as they would be for disk (nil when they cannot be). Marks it used.
+    public func getSerializedBytes(_ id: BlockId) -> [UInt8]? {
+        let found: Entry.Data? = lock.withLock {
+            guard var e = entries[id] else { return nil }
+            clock += 1
+            e.lastUse = clock
+            entries[id] = e
+            return e.data
+        }
+        switch found {
+        case .bytes(let b)?: return b
+        case .values(let box)?: return try? box.serialize?()
+        case nil: return nil
+        }
+    }
+
     /// The size counted for `id`, if held here.
     public func getSize(_ id: BlockId) -> Int64? { lock.withLock { entries[id]?.size } }
 
