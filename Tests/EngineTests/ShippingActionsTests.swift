@@ -36,4 +36,22 @@ import Testing
             }
         }
     }
+
+    @Test("top and takeOrdered, with and without an ordering", arguments: Shape.small)
+    func ordered(_ shape: Shape) throws {
+        let ints = randomInts(shape.count, in: -10_000...10_000, seed: 29)
+        for portable in [true, false] {
+            let ctx = try context(portable: portable)
+            defer { ctx.stop() }
+            let rdd = ctx.parallelize(ints, numSlices: shape.slices)
+            for n in [0, 1, 5, shape.count + 3] {
+                #expect(try rdd.top(n) == Array(ints.sorted(by: >).prefix(n)), "portable: \(portable), n \(n)")
+                #expect(try rdd.takeOrdered(n) == Array(ints.sorted().prefix(n)), "portable: \(portable), n \(n)")
+                // By absolute value, ties broken by value: a total order, so the answer is unique.
+                let byMagnitude: @Sendable (Int, Int) -> Bool = { abs($0) != abs($1) ? abs($0) < abs($1) : $0 < $1 }
+                #expect(try rdd.top(n, by: { abs($0) != abs($1) ? abs($0) < abs($1) : $0 < $1 })
+                        == Array(ints.sorted { byMagnitude($1, $0) }.prefix(n)), "portable: \(portable), n \(n)")
+            }
+        }
+    }
 }

@@ -57,22 +57,34 @@ extension RDD {
     @inlinable
     public func takeOrdered(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
                             file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
-        guard n > 0 else { return [] }
-        let parts = try context.runJob(self, callSite: "takeOrdered at \(makeCallSite(file, line))",
-                                       function: context.recordCall(TakeOrderedAction<T>.self, "takeOrdered", inputs: [self],
-                                                                    functions: [.ordering(areInIncreasingOrder)], params: n,
-                                                                    file: file, line: line) {
-                                           TakeOrderedAction<T>.make(n, areInIncreasingOrder) })
-        var best = BoundedSmallest<T>(capacity: n, by: areInIncreasingOrder)
-        for p in parts { for x in p.value { best.insert(x) } }
-        return best.items
+        try takeOrdered(n, shipped: .ordering(areInIncreasingOrder), less: areInIncreasingOrder, top: false,
+                        file: file, line: line)
     }
 
     /// The `n` largest records under `areInIncreasingOrder`, largest first.
     @inlinable
     public func top(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
                     file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
-        try takeOrdered(n, by: { areInIncreasingOrder($1, $0) }, file: file, line: line)
+        try takeOrdered(n, shipped: .ordering(areInIncreasingOrder), less: { areInIncreasingOrder($1, $0) }, top: true,
+                        file: file, line: line)
+    }
+
+    /// `takeOrdered` (or `top`, which ships the ordering as given and reverses it where it runs)
+    /// with `shipped` the ordering as it travels and `less` the one applied.
+    @inlinable
+    func takeOrdered(_ n: Int, shipped: ShippedFunction, less: @escaping @Sendable (T, T) -> Bool, top: Bool,
+                     file: String, line: Int) throws(EngineError) -> [T] {
+        guard n > 0 else { return [] }
+        let name = top ? "top" : "takeOrdered"
+        let function = top
+            ? context.recordCall(TopAction<T>.self, name, inputs: [self], functions: [shipped], params: n, file: file,
+                                 line: line) { TakeOrderedAction<T>.make(n, less) }
+            : context.recordCall(TakeOrderedAction<T>.self, name, inputs: [self], functions: [shipped], params: n,
+                                 file: file, line: line) { TakeOrderedAction<T>.make(n, less) }
+        let parts = try context.runJob(self, callSite: "\(name) at \(makeCallSite(file, line))", function: function)
+        var best = BoundedSmallest<T>(capacity: n, by: less)
+        for p in parts { for x in p.value { best.insert(x) } }
+        return best.items
     }
 
     /// Combines all records with `f` (associative and commutative); throws on an empty RDD.
@@ -143,13 +155,13 @@ extension RDD where T: Comparable & SendableMetatype {
     /// The `n` largest records, largest first.
     @inlinable
     public func top(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
-        try top(n, by: { $0 < $1 }, file: file, line: line)
+        try takeOrdered(n, shipped: .of(portable: Ascending<T>()), less: { $1 < $0 }, top: true, file: file, line: line)
     }
 
     /// The `n` smallest records, smallest first.
     @inlinable
     public func takeOrdered(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
-        try takeOrdered(n, by: { $0 < $1 }, file: file, line: line)
+        try takeOrdered(n, shipped: .of(portable: Ascending<T>()), less: { $0 < $1 }, top: false, file: file, line: line)
     }
 
     /// The largest record; throws on an empty RDD.

@@ -25,3 +25,9 @@ public struct Smaller<T: Comparable>: ReduceFunction {
     public init() {}
     public func callAsFunction(_ a: T, _ b: T) -> T { Swift.min(a, b) }
 }
+
+/// `a < b`, for `takeOrdered(n)` and `top(n)` of Comparable records.
+public struct Ascending<T: Comparable>: OrderingFunction {
+    public init() {}
+    public func callAsFunction(_ a: T, _ b: T) -> Bool { a < b }
+}

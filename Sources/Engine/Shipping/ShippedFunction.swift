@@ -172,6 +172,16 @@ extension ReduceFunction {
     }
 }
 
+/// `(Value, Value) -> Bool`, a strict "is ordered before", for `takeOrdered` and `top`.
+public protocol OrderingFunction: PortableFunction {
+    associatedtype Value
+    func callAsFunction(_ a: Value, _ b: Value) -> Bool
+}
+
+extension OrderingFunction {
+    public func shippedClosure() -> Any { { (a: Value, b: Value) -> Bool in self(a, b) } as @Sendable (Value, Value) -> Bool }
+}
+
 /// Boxes holding a closure at exactly the function type an operator declares.
 @usableFromInline struct FunctionBox<A, B> {
     @usableFromInline let f: @Sendable (A) throws -> B
