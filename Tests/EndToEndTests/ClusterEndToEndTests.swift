@@ -20,8 +20,13 @@ struct ClusterEndToEndTests {
         let input = try dir.write("in.txt", bytes)
         let expected = ReferenceWordCount(bytes)
         let opts = ["--conf", "engine.files.blockSize=1m"]
+        let scratch = dir.child("scratch")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let cluster = try wordCount.submitAndCheck(expected, input: input, master: "local-cluster[3,1,512]",
-                                                   extraSubmitOptions: opts, jobOptions: ["--partitions", "4"], in: dir)
+                                                   extraSubmitOptions: opts + ["--conf", "engine.local.dir=\(scratch)"],
+                                                   jobOptions: ["--partitions", "4"], in: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch) == [],
+                "the driver or an executor left its local directory behind")
         let local = try wordCount.submitAndCheck(expected, input: input, master: "local[4]",
                                                  extraSubmitOptions: opts, jobOptions: ["--partitions", "4"], in: dir)
         #expect(cluster != nil && local != nil)
@@ -48,8 +53,10 @@ struct ClusterEndToEndTests {
         let bytes = SampleText.skewed(size: 16 << 20, seed: 5)
         let input = try dir.write("in.txt", bytes)
         let out = dir.child("out")
+        let scratch = dir.child("scratch")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let run = try BackgroundRun([
-            "--master", "local-cluster[3,1,512]", "--conf", "engine.log.level=info",
+            "--master", "local-cluster[3,1,512]", "--conf", "engine.log.level=info", "--conf", "engine.local.dir=\(scratch)",
             "--conf", "engine.files.blockSize=512k", "--conf", "engine.network.timeout=3s",
             "--conf", "engine.executor.heartbeatInterval=500ms", "word-count", input, out, "--partitions", "4",
         ], in: dir)
@@ -74,6 +81,8 @@ struct ClusterEndToEndTests {
         #expect(saved.hasSuccessMarker)
         if let diff = saved.difference(from: ReferenceWordCount(bytes).counts) { Issue.record("counts differ: \(diff)") }
         #expect(run.executorProcesses().isEmpty, "executor processes outlived the driver")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch) == [],
+                "local directories left behind, the lost executor's included")
     }
 
     @Test("engine:// with no executor: one line naming the address and the command to start one")

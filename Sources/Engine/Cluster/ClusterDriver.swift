@@ -67,7 +67,8 @@ final class ClusterDriver: Sendable {
         let expected: Int
         switch master {
         case .localCluster(let e, let c, let m):
-            let l = LocalClusterLauncher(executors: e, cores: c, memoryMB: m, driver: address,
+            let root = conf.get(EngineKeys.localDir).split(separator: ",").first.map(String.init) ?? NSTemporaryDirectory()
+            let l = LocalClusterLauncher(executors: e, cores: c, memoryMB: m, driver: address, scratchRoot: root,
                                          logger: EngineLogging.logger("LocalCluster")) { id, reason in
                 endpoint.executorProcessExited(id, reason: reason)
             }

@@ -4,12 +4,12 @@ import Network
 /// The command line of an executor process, the job's own binary in executor mode:
 ///
 ///     JOB --executor --driver engine://HOST:PORT --cores C --memory M
-///         [--executor-id ID] [--host ADDRESS] [--parent-pid PID]
+///         [--executor-id ID] [--host ADDRESS] [--local-dir DIR] [--parent-pid PID]
 ///
 /// `--memory` takes megabytes (`512`) or a size (`512m`, `2g`); `--host` is the address other
 /// processes reach this executor at (default: 127.0.0.1 when the driver is on this machine's
-/// loopback, else this machine's host name); `--parent-pid` (local-cluster) makes the executor
-/// die with that process.
+/// loopback, else this machine's host name); `--local-dir` overrides `engine.local.dir` for this
+/// executor; `--parent-pid` (local-cluster) makes the executor die with that process.
 struct ExecutorArguments: Equatable {
     var driver: NetworkAddress
     var cores: Int
@@ -17,6 +17,7 @@ struct ExecutorArguments: Equatable {
     var executorId: String
     var host: String
     var parentPid: Int32?
+    var localDir: String?
 
     static let usage = "usage: JOB --executor --driver engine://HOST:PORT --cores C --memory M "
         + "[--executor-id ID] [--host ADDRESS]"
@@ -32,6 +33,7 @@ struct ExecutorArguments: Equatable {
         var id: String?
         var host: String?
         var parent: Int32?
+        var localDir: String?
         var i = 1
         func value(_ name: String) throws(EngineError) -> String {
             guard i + 1 < args.count, !args[i + 1].hasPrefix("--") else {
@@ -75,6 +77,8 @@ struct ExecutorArguments: Equatable {
                 id = text
             case "--host":
                 host = try value(a)
+            case "--local-dir":
+                localDir = try value(a)
             case "--parent-pid":
                 let text = try value(a)
                 guard let p = Int32(text), p > 1 else { throw .invalidArgument("--parent-pid \(text): expected a process id") }
@@ -90,6 +94,7 @@ struct ExecutorArguments: Equatable {
         self.cores = cores
         self.memory = memory
         self.parentPid = parent
+        self.localDir = localDir
         let loopback = driver.host == "127.0.0.1" || driver.host == "localhost" || driver.host == "::1"
         self.host = host ?? (loopback ? "127.0.0.1" : ProcessInfo.processInfo.hostName)
         self.executorId = id ?? "\(self.host)-\(getpid())"

@@ -21,19 +21,25 @@ final class LocalClusterLauncher: @unchecked Sendable {
     private let condition = NSCondition()
     private var children: [String: pid_t] = [:]
     private var stopping = false
+    /// Set when stop gave up waiting for executors: the launcher thread may end.
+    private var released = false
     private let executors: Int
     private let cores: Int
     private let memoryMB: Int
     private let driver: NetworkAddress
+    /// Where each executor gets a scratch directory of its own, removed when it exits (even
+    /// when it was killed and could not clean up itself).
+    private let scratchRoot: String
     private let onExit: @Sendable (_ executorId: String, _ reason: String) -> Void
     private let logger: Logger
 
-    init(executors: Int, cores: Int, memoryMB: Int, driver: NetworkAddress, logger: Logger,
+    init(executors: Int, cores: Int, memoryMB: Int, driver: NetworkAddress, scratchRoot: String, logger: Logger,
          onExit: @escaping @Sendable (_ executorId: String, _ reason: String) -> Void) {
         self.executors = executors
         self.cores = cores
         self.memoryMB = memoryMB
         self.driver = driver
+        self.scratchRoot = scratchRoot
         self.logger = logger
         self.onExit = onExit
     }
@@ -51,9 +57,10 @@ final class LocalClusterLauncher: @unchecked Sendable {
             } catch {
                 done.set(.failure(error))
             }
-            // Stays alive until stop: the executors' parent-death signal follows this thread.
+            // Stays alive until every executor has exited: the executors' parent-death signal
+            // follows this thread, and leaving earlier would SIGKILL them before they clean up.
             condition.lock()
-            while !stopping { condition.wait() }
+            while !(stopping && children.isEmpty) && !released { condition.wait() }
             condition.unlock()
         }
         thread.name = "local-cluster-launcher"
@@ -67,10 +74,21 @@ final class LocalClusterLauncher: @unchecked Sendable {
         }
     }
 
+    private func scratch(_ id: String) -> String {
+        (scratchRoot as NSString).appendingPathComponent("engine-\(id)-of-\(getpid())")
+    }
+
     private func spawn(_ id: String) throws(EngineError) {
         let exe = "/proc/self/exe"
+        let dir = scratch(id)
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: dir, reason: "cannot create executor \(id)'s scratch directory: \(error.localizedDescription); "
+                + "set engine.local.dir to a writable directory")
+        }
         let args = [CommandLine.arguments.first ?? exe, "--executor", "--driver", NetworkAddress.scheme + driver.description,
-                    "--cores", "\(cores)", "--memory", "\(memoryMB)m", "--executor-id", id, "--host", driver.host,
+                    "--cores", "\(cores)", "--memory", "\(memoryMB)m", "--executor-id", id, "--host", driver.host, "--local-dir", dir,
                     "--parent-pid", "\(getpid())"]
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_DETERMINISTIC_HASHING"] = "1"
@@ -96,6 +114,7 @@ final class LocalClusterLauncher: @unchecked Sendable {
         var status: Int32 = 0
         var r: pid_t
         repeat { r = waitpid(pid, &status, 0) } while r == -1 && errno == EINTR
+        try? FileManager.default.removeItem(atPath: scratch(id))
         condition.lock()
         children[id] = nil
         let expected = stopping
@@ -135,6 +154,8 @@ final class LocalClusterLauncher: @unchecked Sendable {
         condition.lock()
         let hardDeadline = Date(timeIntervalSinceNow: 5)
         while !children.isEmpty && condition.wait(until: hardDeadline) {}
+        released = true
+        condition.broadcast()
         condition.unlock()
     }
 
