@@ -1,3 +1,4 @@
+import Foundation
 import Storage
 import Synchronization
 
@@ -17,6 +18,8 @@ public final class BroadcastManager: Sendable {
     /// Remote sources, asked in order for blocks not held locally.
     public let sources: [any BroadcastPieceSource]
     private let nextId: Atomic<Int>
+    private let statistics = Mutex(FetchStatistics())
+    private let fetchLocks = Mutex<[Int: NSLock]>([:])
 
     /// Creates a manager storing into `blockManager`.
     public init(blockManager: BlockManager, pieceSize: Int = 4 << 20, compress: Bool = true,
@@ -35,52 +38,89 @@ public final class BroadcastManager: Sendable {
         let (meta, pieces) = TorrentBroadcast.writeBlocks(bytes, pieceSize: pieceSize, compress: compress)
         for (i, piece) in pieces.enumerated() {
             try blockManager.putBytes(.broadcastPiece(id: id, piece: i), piece)
+            blockManager.reportBlock(.broadcastPiece(id: id, piece: i))
         }
         var w = ByteWriter()
         meta.write(to: &w)
         try blockManager.putBytes(TorrentBroadcast.metadataBlockId(id), w.bytes)
+        blockManager.reportBlock(TorrentBroadcast.metadataBlockId(id))
         return BroadcastHandle(id: id)
     }
 
-    /// Block `id` from local storage, else from the first source that has it
-    /// (not yet re-registered locally: the caller verifies it first).
-    private func fetch(_ id: BlockId) throws(StorageError) -> (bytes: [UInt8], remote: Bool) {
-        if let local = blockManager.getBytes(id) { return (local, false) }
-        for source in sources {
-            if let bytes = try source.fetchBlock(id) { return (bytes, true) }
+    /// Block `id`, verified by `check`: from local storage if it holds a sound copy (a damaged
+    /// local copy is dropped), else from the holders the sources name, in random order, until
+    /// one gives a sound copy; that copy is stored here and reported, so this node serves it
+    /// too. Throws `Failed to get <id> of broadcast_B` with what each holder answered.
+    private func fetchVerified<R>(_ id: BlockId, broadcast: Int, _ check: ([UInt8]) throws(StorageError) -> R)
+        throws(StorageError) -> R
+    {
+        if let local = blockManager.getBytes(id) {
+            do {
+                return try check(local)
+            } catch {
+                blockManager.removeBlock(id)
+                if sources.isEmpty { throw error }
+            }
         }
-        throw .blockNotFound("\(id) (neither local nor at any of \(sources.count) sources)")
+        var answers: [String] = []
+        for source in sources {
+            for holder in source.holders(of: id).shuffled() {
+                do {
+                    guard let bytes = try holder.fetchBlock(id) else {
+                        answers.append("\(holder.holderName): not held")
+                        continue
+                    }
+                    let result = try check(bytes)
+                    try blockManager.putBytes(id, bytes)
+                    blockManager.reportBlock(id)
+                    statistics.withLock { $0.record(bytes.count, from: holder.holderName) }
+                    return result
+                } catch {
+                    answers.append("\(holder.holderName): \(error)")
+                }
+            }
+        }
+        let tried = answers.isEmpty ? "no holder known" : answers.joined(separator: "; ")
+        throw .blockNotFound("Failed to get \(id) of broadcast_\(broadcast) (\(tried))")
     }
 
     /// The metadata of broadcast `handle`.
     public func metadata(_ handle: BroadcastHandle) throws(StorageError) -> TorrentBroadcast {
         let metaId = TorrentBroadcast.metadataBlockId(handle.id)
-        let (bytes, remote) = try fetch(metaId)
-        var reader = ByteReader(bytes)
-        let meta = try TorrentBroadcast.read(from: &reader)
-        guard reader.isAtEnd else { throw .corrupt("\(metaId): \(reader.remaining) trailing bytes") }
-        try meta.validate(id: handle.id)
-        if remote { try blockManager.putBytes(metaId, bytes) }
-        return meta
+        return try fetchVerified(metaId, broadcast: handle.id) { bytes throws(StorageError) in
+            var reader = ByteReader(bytes)
+            let meta = try TorrentBroadcast.read(from: &reader)
+            guard reader.isAtEnd else { throw .corrupt("\(metaId): \(reader.remaining) trailing bytes") }
+            try meta.validate(id: handle.id)
+            return meta
+        }
     }
 
-    /// The bytes of broadcast `handle`: pieces fetched in random order, each
-    /// verified against its checksum, decompressed and put in place.
+    /// The bytes of broadcast `handle`, as Spark's readBroadcastBlock: under a per-broadcast
+    /// lock (concurrent tasks fetch once), pieces in random order, each from local storage or
+    /// from a holder chosen at random, verified against its checksum, stored and reported
+    /// here, decompressed and put in place.
     public func readBytes(_ handle: BroadcastHandle) throws(StorageError) -> [UInt8] {
+        let lock = fetchLock(handle.id)
+        lock.lock()
+        defer { lock.unlock() }
         let meta = try metadata(handle)
         var out = [UInt8](repeating: 0, count: meta.totalLength)
         for index in (0..<meta.pieceCount).shuffled() {
             let pieceId = BlockId.broadcastPiece(id: handle.id, piece: index)
-            let (stored, remote) = try fetch(pieceId)
-            let raw = try meta.decodePiece(stored, id: handle.id, index: index)
+            let raw = try fetchVerified(pieceId, broadcast: handle.id) { stored throws(StorageError) in
+                try meta.decodePiece(stored, id: handle.id, index: index)
+            }
             let start = index * meta.pieceSize
             out.withUnsafeMutableBytes { o in
                 raw.withUnsafeBytes { r in (o.baseAddress! + start).copyMemory(from: r.baseAddress!, byteCount: r.count) }
             }
-            if remote { try blockManager.putBytes(pieceId, stored) }
         }
         return out
     }
+
+    /// Piece bytes this node fetched from other nodes, by holder name, and how many pieces.
+    public var fetchStatistics: FetchStatistics { statistics.withLock { $0 } }
 
     private let removalListener = Mutex<(@Sendable (BroadcastHandle) -> Void)?>(nil)
 
@@ -88,6 +128,15 @@ public final class BroadcastManager: Sendable {
     /// to drop its copy.
     public func setRemovalListener(_ listener: @escaping @Sendable (BroadcastHandle) -> Void) {
         removalListener.withLock { $0 = listener }
+    }
+
+    private func fetchLock(_ id: Int) -> NSLock {
+        fetchLocks.withLock { locks in
+            if let l = locks[id] { return l }
+            let l = NSLock()
+            locks[id] = l
+            return l
+        }
     }
 
     /// Removes the pieces and metadata of `handle` from the local block manager (and, through
@@ -99,6 +148,7 @@ public final class BroadcastManager: Sendable {
 
     /// Removes the pieces and metadata of `handle` from the local block manager only.
     public func removeLocalCopy(_ handle: BroadcastHandle) {
+        fetchLocks.withLock { _ = $0.removeValue(forKey: handle.id) }
         let metaId = TorrentBroadcast.metadataBlockId(handle.id)
         if let bytes = blockManager.getBytes(metaId) {
             var reader = ByteReader(bytes)
@@ -115,5 +165,18 @@ public final class BroadcastManager: Sendable {
             i += 1
         }
         blockManager.removeBlock(metaId)
+    }
+}
+
+/// What one node fetched of broadcast pieces from others.
+public struct FetchStatistics: Sendable, Equatable {
+    /// Bytes fetched, by the holder that served them (`driver`, `exec-2`).
+    public var bytesByHolder: [String: Int64] = [:]
+    /// Blocks fetched (pieces and metadata).
+    public var fetches = 0
+
+    mutating func record(_ bytes: Int, from holder: String) {
+        bytesByHolder[holder, default: 0] += Int64(bytes)
+        fetches += 1
     }
 }

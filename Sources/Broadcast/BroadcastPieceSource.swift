@@ -7,6 +7,16 @@ import Storage
 public protocol BroadcastPieceSource: Sendable {
     /// The bytes of block `id`, or nil if this source does not have it.
     func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]?
+    /// The holders of block `id` right now (the driver, executors that fetched it), each a
+    /// source of its own; the reader tries them in random order. By default: this source.
+    func holders(of id: BlockId) -> [any BroadcastPieceSource]
+    /// Who this is, for errors and statistics: `driver`, `exec-2`.
+    var holderName: String { get }
+}
+
+extension BroadcastPieceSource {
+    public func holders(of id: BlockId) -> [any BroadcastPieceSource] { [self] }
+    public var holderName: String { "source" }
 }
 
 /// A source that reads another block manager in the same process.
@@ -21,4 +31,6 @@ public struct BlockManagerPieceSource: BroadcastPieceSource {
     public func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? {
         blockManager.getBytes(id)
     }
+
+    public var holderName: String { blockManager.blockManagerId.executorId }
 }

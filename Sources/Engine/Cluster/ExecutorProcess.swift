@@ -107,21 +107,18 @@ private final class ExecutorRuntime: Sendable {
         let memoryManager = try UnifiedMemoryManager.forExecutor(
             memory: options.memory, memoryFraction: conf.get(EngineKeys.memoryFraction),
             storageFraction: conf.get(EngineKeys.memoryStorageFraction))
-        let localDirs = conf.get(EngineKeys.localDir).split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        let localDirs = (options.localDir ?? conf.get(EngineKeys.localDir)).split(separator: ",").map(String.init)
+            .filter { !$0.isEmpty }
         let blockManager = try BlockManager(executorId: options.executorId, host: options.host, port: bound.port,
                                             localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs,
                                             memoryManager: memoryManager)
         let client = RpcBlockTransferClient(rpc: rpc, timeout: timeout, chunkSize: ExecutorProcess.chunkSize)
-        let broadcastManager = BroadcastManager(blockManager: blockManager,
-                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
-                                                sources: [DriverPieceSource(client: client, driver: driver)])
+
         let tracker = MapOutputTracker(remote: { shuffleId in
             let ask = BlockMessage.getMapOutputStatuses(shuffleId: shuffleId)
             return try BlockMessage.decodeStatuses(try driver.ask(type: ask.typeNumber, payload: ask.encode(), timeout: timeout))
         })
         let master = BlockManagerMaster(forward: { manager, block, level, mem, disk in
-            // Broadcast pieces stay unreported, as Spark's tellMaster = false for them.
-            if case .broadcastPiece = block { return }
             let update = BlockMessage.updateBlockInfo(manager: manager, block: block, level: level, memSize: mem, diskSize: disk)
             driver.send(type: update.typeNumber, payload: update.encode())
         }, locate: { block in
@@ -134,6 +131,13 @@ private final class ExecutorRuntime: Sendable {
             Replication.replicate(block, level: level, bytes: bytes, from: blockManager.blockManagerId, driver: driver,
                                   rpc: self.rpc, timeout: timeout, logger: replicationLogger)
         }
+        // Broadcast pieces (task binaries too) come from whichever node holds them: the
+        // driver, or executors that fetched them before (they report each piece they keep).
+        let torrent = TorrentPieceSource(client: client, driver: DriverPieceSource(client: client, driver: driver),
+                                         master: master, me: blockManager.blockManagerId)
+        let broadcastManager = BroadcastManager(blockManager: blockManager,
+                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
+                                                sources: [torrent])
         let env = TaskEnvironment(executorId: options.executorId, blockManager: blockManager,
                                   broadcastManager: broadcastManager, mapOutputTracker: tracker,
                                   shuffleCompress: conf.get(EngineKeys.shuffleCompress),
@@ -200,6 +204,12 @@ private final class ExecutorRuntime: Sendable {
 
         let end = endpoint.waitForEnd()
         heartbeats.beating.store(false, ordering: .relaxed)
+        let stats = broadcastManager.fetchStatistics
+        let fromDriver = stats.bytesByHolder["driver"] ?? 0
+        let fromPeers = stats.bytesByHolder.filter { $0.key != "driver" }.values.reduce(0, +)
+        let fetched = "Broadcast blocks fetched: \(stats.fetches), \(ByteSize.format(fromDriver)) from the driver, "
+            + "\(ByteSize.format(fromPeers)) from other executors"
+        logger.info("\(fetched)")
         executor.stop()
         blockServer.shutdown()
         rpc.shutdown()

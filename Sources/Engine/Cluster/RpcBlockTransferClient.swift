@@ -106,11 +106,51 @@ struct DriverPieceSource: BroadcastPieceSource {
     let client: RpcBlockTransferClient
     let driver: RpcPeer
 
+    var holderName: String { "driver" }
+
     func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? {
         do {
             return try client.fetchWhole(id, via: driver, holder: "the driver (\(driver.remoteAddress))")
         } catch {
             throw .io(path: "\(id)", operation: "fetch from the driver", reason: "\(error)")
+        }
+    }
+}
+
+/// Finds a broadcast block's holders as TorrentBroadcast does: the driver's BlockManagerMaster
+/// lists every BlockManager that reported the piece (the driver, and executors that fetched it);
+/// each is a source of its own. With no location known, the driver.
+struct TorrentPieceSource: BroadcastPieceSource {
+    let client: RpcBlockTransferClient
+    let driver: DriverPieceSource
+    let master: BlockManagerMaster
+    let me: BlockManagerId
+
+    var holderName: String { "holders" }
+
+    func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? { try driver.fetchBlock(id) }
+
+    func holders(of id: BlockId) -> [any BroadcastPieceSource] {
+        let found: [any BroadcastPieceSource] = master.locations(id).filter { $0 != me }.map { location in
+            location.executorId == "driver" ? driver as any BroadcastPieceSource : PeerPieceSource(client: client, holder: location)
+        }
+        return found.isEmpty ? [driver] : found
+    }
+}
+
+/// One executor that holds a broadcast block.
+struct PeerPieceSource: BroadcastPieceSource {
+    let client: RpcBlockTransferClient
+    let holder: BlockManagerId
+
+    var holderName: String { holder.executorId }
+
+    func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? {
+        do {
+            let peer = try client.rpc.peer(for: NetworkAddress(host: holder.host, port: holder.port), timeout: client.timeout)
+            return try client.fetchWhole(id, via: peer, holder: "\(holder)")
+        } catch {
+            throw .io(path: "\(id)", operation: "fetch from \(holder.executorId)", reason: "\(error)")
         }
     }
 }

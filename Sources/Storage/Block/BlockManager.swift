@@ -116,6 +116,15 @@ public final class BlockManager: Sendable {
         blockInfoManager.unlock(id, task: task)
     }
 
+    /// Tells the master that this BlockManager holds `id` (in memory or on disk) at `level`,
+    /// so that others can fetch it from here (a broadcast piece, as Spark's tellMaster).
+    public func reportBlock(_ id: BlockId, level: StorageLevel = .MEMORY_AND_DISK_SER) {
+        let mem = memoryStore.getSize(id) ?? 0
+        let disk = diskStore.contains(id) ? diskStore.getSize(id) ?? 0 : 0
+        masterRef.value.withLock { $0 }?.updateBlockInfo(blockManagerId, blockId: id, level: mem + disk > 0 ? level : .NONE,
+                                                        memSize: mem, diskSize: disk)
+    }
+
     /// The serialized bytes of block `id` if held here: what ``getBytes(_:)`` returns, or a
     /// cached partition's live values serialized as for disk (to send to another executor).
     public func getSerializedBytes(_ id: BlockId) -> [UInt8]? {
