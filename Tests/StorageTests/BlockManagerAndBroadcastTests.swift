@@ -108,3 +108,71 @@ func broadcastRoundTrip(compress: Bool) throws {
     try driver.putBytes(TorrentBroadcast.metadataBlockId(h.id), [1, 2])
     #expect(throws: StorageError.self) { try BroadcastManager(blockManager: driver).readBytes(h) }
 }
+
+/// Holders found through a BlockManagerMaster, as executors find them over RPC: every node
+/// that keeps a piece reports it; a reader picks holders at random.
+struct MasterListedHolders: BroadcastPieceSource {
+    let master: BlockManagerMaster
+    let nodes: [BlockManagerId: FakeRemote]
+    let me: BlockManagerId
+    func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? { nil }
+    func holders(of id: BlockId) -> [any BroadcastPieceSource] {
+        master.getLocations(id).filter { $0 != me }.compactMap { nodes[$0] }
+    }
+}
+
+extension FakeRemote {
+    var holderName: String { origin.blockManagerId.executorId }
+}
+
+/// TorrentBroadcast between nodes: the second reader fetches from the driver and the first
+/// reader; a piece damaged on one holder is dropped and fetched from another; a piece no
+/// holder can give fails with the piece's and the broadcast's names.
+@Test func broadcastPiecesComeFromAnyHolder() throws {
+    let roots = (0..<3).map { _ in makeTempDir() }
+    defer { for r in roots { try? FileManager.default.removeItem(atPath: r) } }
+    let master = BlockManagerMaster()
+    let nodes = try ["driver", "exec-1", "exec-2"].enumerated().map { i, id in
+        try BlockManager(executorId: id, host: "h\(i)", port: 7000 + i, localDirs: [roots[i]])
+    }
+    defer { for n in nodes { n.stop() } }
+    for n in nodes {
+        master.registerBlockManager(n.blockManagerId)
+        n.setMaster(master)
+    }
+    var rng = SplitMix64(seed: 31)
+    let value = randomBytes(20_000, &rng)
+    let h = try BroadcastManager(blockManager: nodes[0], pieceSize: 1000).newBroadcast(bytes: value)
+    let piece3 = BlockId.broadcastPiece(id: h.id, piece: 3)
+    #expect(master.getLocations(piece3) == [nodes[0].blockManagerId], "the driver reports its pieces")
+
+    func reader(_ i: Int, damage: [Int: BlockId] = [:]) -> BroadcastManager {
+        var remotes: [BlockManagerId: FakeRemote] = [:]
+        for (j, n) in nodes.enumerated() where j != i { remotes[n.blockManagerId] = FakeRemote(origin: n, damage: damage[j]) }
+        return BroadcastManager(blockManager: nodes[i], pieceSize: 1000,
+                                sources: [MasterListedHolders(master: master, nodes: remotes, me: nodes[i].blockManagerId)])
+    }
+    let first = reader(1)
+    #expect(try first.readBytes(h) == value)
+    #expect(first.fetchStatistics.bytesByHolder.keys.sorted() == ["driver"])
+    #expect(master.getLocations(piece3).map(\.executorId) == ["driver", "exec-1"], "a reader reports what it keeps")
+
+    // exec-2: the driver's copy of piece 3 is damaged; exec-1's is sound. Whichever is tried
+    // first, piece 3 ends sound, and exec-2 takes pieces from both holders over 20 pieces.
+    let second = reader(2, damage: [0: piece3])
+    #expect(try second.readBytes(h) == value)
+    #expect(nodes[2].getBytes(piece3) == nodes[1].getBytes(piece3))
+    let stats = second.fetchStatistics
+    #expect(stats.fetches == 21, "20 pieces and the metadata")
+    #expect(Set(stats.bytesByHolder.keys) == ["driver", "exec-1"], "\(stats)")
+
+    // Damaged everywhere else: the piece cannot be had.
+    nodes[2].removeBlock(piece3)
+    let third = reader(2, damage: [0: piece3, 1: piece3])
+    do {
+        _ = try third.readBytes(h)
+        Issue.record("a piece damaged on every holder was accepted")
+    } catch {
+        #expect("\(error)".contains("Failed to get \(piece3.name) of broadcast_\(h.id)"), "\(error)")
+    }
+}
