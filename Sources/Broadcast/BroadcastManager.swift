@@ -13,8 +13,10 @@ public final class BroadcastManager: Sendable {
     public let blockManager: BlockManager
     /// Raw bytes per piece.
     public let pieceSize: Int
-    /// Whether pieces are LZ4-compressed.
+    /// Whether pieces are LZ4-compressed (`engine.broadcast.compress`).
     public let compress: Bool
+    /// Whether pieces carry an Adler-32 checksum (`engine.broadcast.checksum`).
+    public let checksum: Bool
     /// Remote sources, asked in order for blocks not held locally.
     public let sources: [any BroadcastPieceSource]
     private let nextId: Atomic<Int>
@@ -22,12 +24,13 @@ public final class BroadcastManager: Sendable {
     private let fetchLocks = Mutex<[Int: NSLock]>([:])
 
     /// Creates a manager storing into `blockManager`.
-    public init(blockManager: BlockManager, pieceSize: Int = 4 << 20, compress: Bool = true,
+    public init(blockManager: BlockManager, pieceSize: Int = 4 << 20, compress: Bool = true, checksum: Bool = true,
                 sources: [any BroadcastPieceSource] = [], firstId: Int = 0) {
         precondition(pieceSize > 0, "broadcast piece size must be positive")
         self.blockManager = blockManager
         self.pieceSize = pieceSize
         self.compress = compress
+        self.checksum = checksum
         self.sources = sources
         nextId = Atomic(firstId)
     }
@@ -35,7 +38,7 @@ public final class BroadcastManager: Sendable {
     /// Stores `bytes` as a new broadcast and returns its handle.
     public func newBroadcast(bytes: [UInt8]) throws(StorageError) -> BroadcastHandle {
         let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
-        let (meta, pieces) = TorrentBroadcast.writeBlocks(bytes, pieceSize: pieceSize, compress: compress)
+        let (meta, pieces) = TorrentBroadcast.writeBlocks(bytes, pieceSize: pieceSize, compress: compress, checksum: checksum)
         for (i, piece) in pieces.enumerated() {
             try blockManager.putBytes(.broadcastPiece(id: id, piece: i), piece)
             blockManager.reportBlock(.broadcastPiece(id: id, piece: i))

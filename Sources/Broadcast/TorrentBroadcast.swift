@@ -12,17 +12,19 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
     public let pieceSize: Int
     /// Whether pieces are LZ4-compressed.
     public let compressed: Bool
-    /// Adler-32 of each stored (compressed) piece.
-    public let checksums: [UInt32]
-
     /// Number of pieces.
-    public var pieceCount: Int { checksums.count }
+    public let pieceCount: Int
+    /// Adler-32 of each stored (compressed) piece; empty when written without checksums
+    /// (`engine.broadcast.checksum=false`).
+    public let checksums: [UInt32]
 
     /// The metadata block of broadcast `id` (stored as piece -1).
     public static func metadataBlockId(_ id: Int) -> BlockId { .broadcastPiece(id: id, piece: -1) }
 
     /// Cuts `bytes` into stored pieces; returns the metadata and the pieces.
-    public static func writeBlocks(_ bytes: [UInt8], pieceSize: Int, compress: Bool) -> (TorrentBroadcast, [[UInt8]]) {
+    public static func writeBlocks(_ bytes: [UInt8], pieceSize: Int, compress: Bool, checksum: Bool = true)
+        -> (TorrentBroadcast, [[UInt8]])
+    {
         precondition(pieceSize > 0, "broadcast piece size must be positive")
         var pieces: [[UInt8]] = []
         var sums: [UInt32] = []
@@ -37,18 +39,20 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
                 } else {
                     piece = [UInt8](raw)
                 }
-                sums.append(piece.withUnsafeBytes { Checksum.adler32($0) })
+                if checksum { sums.append(piece.withUnsafeBytes { Checksum.adler32($0) }) }
                 pieces.append(piece)
                 offset += n
             }
         }
-        return (TorrentBroadcast(totalLength: bytes.count, pieceSize: pieceSize, compressed: compress, checksums: sums), pieces)
+        return (TorrentBroadcast(totalLength: bytes.count, pieceSize: pieceSize, compressed: compress,
+                                 pieceCount: pieces.count, checksums: sums), pieces)
     }
 
     /// Checks that the fields agree with one another.
     public func validate(id: Int) throws(StorageError) {
         guard totalLength >= 0, pieceSize > 0,
-            pieceCount == (totalLength + pieceSize - 1) / pieceSize
+            pieceCount == (totalLength + pieceSize - 1) / pieceSize,
+            checksums.isEmpty || checksums.count == pieceCount
         else {
             throw .corrupt("metadata of broadcast \(id) is inconsistent: \(totalLength) bytes in \(pieceCount) pieces of \(pieceSize)")
         }
@@ -56,10 +60,12 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
 
     /// Verifies and decodes stored piece `index`, returning its raw bytes.
     public func decodePiece(_ stored: [UInt8], id: Int, index: Int) throws(StorageError) -> [UInt8] {
-        let sum = stored.withUnsafeBytes { Checksum.adler32($0) }
         let block = BlockId.broadcastPiece(id: id, piece: index)
-        guard sum == checksums[index] else {
-            throw .corrupt("\(block): checksum \(sum) does not match the recorded \(checksums[index]); the piece was damaged in storage or transit")
+        if !checksums.isEmpty {
+            let sum = stored.withUnsafeBytes { Checksum.adler32($0) }
+            guard sum == checksums[index] else {
+                throw .corrupt("\(block): checksum \(sum) does not match the recorded \(checksums[index]); the piece was damaged in storage or transit")
+            }
         }
         let raw = compressed ? try LZ4BlockCodec.decompress(stored) : stored
         let expected = index == pieceCount - 1 ? totalLength - index * pieceSize : pieceSize
@@ -76,6 +82,7 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
         totalLength.write(to: &writer)
         pieceSize.write(to: &writer)
         compressed.write(to: &writer)
+        pieceCount.write(to: &writer)
         checksums.map { UInt64($0) }.write(to: &writer)
     }
 
@@ -84,6 +91,7 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
         let total = try Int.read(from: &reader)
         let size = try Int.read(from: &reader)
         let compressed = try Bool.read(from: &reader)
+        let count = try Int.read(from: &reader)
         let sums = try [UInt64].read(from: &reader)
         var checksums: [UInt32] = []
         checksums.reserveCapacity(sums.count)
@@ -91,14 +99,16 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
             guard let c = UInt32(exactly: s) else { throw .corrupt("broadcast checksum \(s) exceeds 32 bits") }
             checksums.append(c)
         }
-        return TorrentBroadcast(totalLength: total, pieceSize: size, compressed: compressed, checksums: checksums)
+        return TorrentBroadcast(totalLength: total, pieceSize: size, compressed: compressed, pieceCount: count,
+                                checksums: checksums)
     }
 
     /// Creates metadata from its fields.
-    public init(totalLength: Int, pieceSize: Int, compressed: Bool, checksums: [UInt32]) {
+    public init(totalLength: Int, pieceSize: Int, compressed: Bool, pieceCount: Int, checksums: [UInt32]) {
         self.totalLength = totalLength
         self.pieceSize = pieceSize
         self.compressed = compressed
+        self.pieceCount = pieceCount
         self.checksums = checksums
     }
 }

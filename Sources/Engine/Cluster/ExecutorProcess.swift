@@ -137,6 +137,8 @@ private final class ExecutorRuntime: Sendable {
                                          master: master, me: blockManager.blockManagerId)
         let broadcastManager = BroadcastManager(blockManager: blockManager,
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
+                                                compress: conf.get(EngineKeys.broadcastCompress),
+                                                checksum: conf.get(EngineKeys.broadcastChecksum),
                                                 sources: [torrent])
         let env = TaskEnvironment(executorId: options.executorId, blockManager: blockManager,
                                   broadcastManager: broadcastManager, mapOutputTracker: tracker,

@@ -34,6 +34,10 @@ public enum EngineKeys {
         "engine.log.level", default: "warning", doc: "trace, debug, info, notice, warning, error (info shows every stage and job)")
     public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
         "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
+    public static let broadcastCompress = ConfigKey<Bool>.bool(
+        "engine.broadcast.compress", default: true, doc: "lz4-compress broadcast pieces (task binaries too)")
+    public static let broadcastChecksum = ConfigKey<Bool>.bool(
+        "engine.broadcast.checksum", default: true, doc: "give each broadcast piece a checksum that readers verify")
     public static let stageMaxConsecutiveAttempts = ConfigKey<Int>.int(
         "engine.stage.maxConsecutiveAttempts", default: 4, minimum: 1,
         doc: "fetch-failed attempts of one stage in a row before its job fails")
@@ -74,6 +78,8 @@ public enum EngineKeys {
         (localDir.name, "$TMPDIR", localDir.doc),
         (logLevel.name, logLevel.defaultValue, logLevel.doc),
         (broadcastBlockSize.name, "4m", broadcastBlockSize.doc),
+        (broadcastCompress.name, "true", broadcastCompress.doc),
+        (broadcastChecksum.name, "true", broadcastChecksum.doc),
         (stageMaxConsecutiveAttempts.name, "4", stageMaxConsecutiveAttempts.doc),
         (networkTimeout.name, "120s", networkTimeout.doc),
         (heartbeatInterval.name, "10s", heartbeatInterval.doc),
@@ -95,6 +101,8 @@ public enum EngineKeys {
         if let v = values[defaultParallelism.name] { _ = try defaultParallelism.parse(v) }
         if let v = values[filesBlockSize.name] { _ = try filesBlockSize.parse(v) }
         if let v = values[broadcastBlockSize.name] { _ = try broadcastBlockSize.parse(v) }
+        if let v = values[broadcastCompress.name] { _ = try broadcastCompress.parse(v) }
+        if let v = values[broadcastChecksum.name] { _ = try broadcastChecksum.parse(v) }
         if let v = values[networkTimeout.name] { _ = try networkTimeout.parse(v) }
         if let v = values[heartbeatInterval.name] { _ = try heartbeatInterval.parse(v) }
         if let v = values[minRegisteredExecutors.name] { _ = try minRegisteredExecutors.parse(v) }

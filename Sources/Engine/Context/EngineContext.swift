@@ -75,7 +75,9 @@ public final class EngineContext: Sendable {
             throw .io(path: localDirs.joined(separator: ","), reason: "\(error); set engine.local.dir to a writable directory")
         }
         let broadcastManager = BroadcastManager(blockManager: blockManager,
-                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)))
+                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
+                                                compress: conf.get(EngineKeys.broadcastCompress),
+                                                checksum: conf.get(EngineKeys.broadcastChecksum))
         let tracker = MapOutputTracker()
         let env = TaskEnvironment(executorId: "driver", blockManager: blockManager, broadcastManager: broadcastManager,
                                   mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),

@@ -146,6 +146,12 @@ public final class DAGScheduler: Sendable {
                                               reason: "cannot broadcast the task binary of stage \(request.stageId): \(error)")
             }
             logger.debug("Created broadcast \(handle.id) for the task binary of stage \(request.stageId) (\(bytes.count) bytes)")
+            if bytes.count > 1 << 20 {
+                // As Spark: a large binary usually means a large value in a function; broadcast it instead.
+                let line = "Broadcasting large task binary of stage \(request.stageId) with size \(bytes.count) bytes: "
+                    + "hold large values in a broadcast variable rather than in the functions"
+                logger.warning("\(line)")
+            }
             stageBinaries.withLock { $0[request.stageId, default: []].append((handle, bytes)) }
             var taskSet = TaskSet(stageId: request.stageId, stageAttempt: request.stageAttempt,
                                   jobId: request.jobId, stageName: request.stageName,
