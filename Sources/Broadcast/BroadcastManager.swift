@@ -21,6 +21,8 @@ public final class BroadcastManager: Sendable {
     public let sources: [any BroadcastPieceSource]
     private let nextId: Atomic<Int>
     private let statistics = Mutex(FetchStatistics())
+    /// Whole values read here (or created here), by broadcast id, for the tasks that use them.
+    private let values = Mutex<[Int: ValueBox]>([:])
     private let fetchLocks = Mutex<[Int: NSLock]>([:])
 
     /// Creates a manager storing into `blockManager`.
@@ -107,6 +109,10 @@ public final class BroadcastManager: Sendable {
         let lock = fetchLock(handle.id)
         lock.lock()
         defer { lock.unlock() }
+        return try readBytesHoldingLock(handle)
+    }
+
+    private func readBytesHoldingLock(_ handle: BroadcastHandle) throws(StorageError) -> [UInt8] {
         let meta = try metadata(handle)
         var out = [UInt8](repeating: 0, count: meta.totalLength)
         for index in (0..<meta.pieceCount).shuffled() {
@@ -121,6 +127,23 @@ public final class BroadcastManager: Sendable {
         }
         return out
     }
+
+    /// The whole value of broadcast `handle`: kept here once read, else read (pieces fetched as
+    /// ``readBytes(_:)`` does) and turned into a value by `decode`, under the broadcast's lock so
+    /// that concurrent tasks fetch and decode once.
+    public func readValue(_ handle: BroadcastHandle, decode: ([UInt8]) throws -> Any) throws -> Any {
+        if let v = values.withLock({ $0[handle.id] }) { return v.value }
+        let lock = fetchLock(handle.id)
+        lock.lock()
+        defer { lock.unlock() }
+        if let v = values.withLock({ $0[handle.id] }) { return v.value }
+        let value = try decode(try readBytesHoldingLock(handle))
+        values.withLock { $0[handle.id] = ValueBox(value) }
+        return value
+    }
+
+    /// Keeps `value` as broadcast `id`'s whole value here (the driver keeps the value it broadcast).
+    public func keepValue(_ id: Int, _ value: Any) { values.withLock { $0[id] = ValueBox(value) } }
 
     /// Piece bytes this node fetched from other nodes, by holder name, and how many pieces.
     public var fetchStatistics: FetchStatistics { statistics.withLock { $0 } }
@@ -152,6 +175,7 @@ public final class BroadcastManager: Sendable {
     /// Removes the pieces and metadata of `handle` from the local block manager only.
     public func removeLocalCopy(_ handle: BroadcastHandle) {
         fetchLocks.withLock { _ = $0.removeValue(forKey: handle.id) }
+        values.withLock { _ = $0.removeValue(forKey: handle.id) }
         let metaId = TorrentBroadcast.metadataBlockId(handle.id)
         if let bytes = blockManager.getBytes(metaId) {
             var reader = ByteReader(bytes)
@@ -182,4 +206,12 @@ public struct FetchStatistics: Sendable, Equatable {
         bytesByHolder[holder, default: 0] += Int64(bytes)
         fetches += 1
     }
+}
+
+/// A broadcast's whole value, of whatever type; read-only once stored.
+private final class ValueBox: @unchecked Sendable {
+    // Unchecked: the value is never mutated after it is stored, and broadcast values are
+    // Sendable by the API that creates them (`Broadcast<T: Sendable>`).
+    let value: Any
+    init(_ value: Any) { self.value = value }
 }

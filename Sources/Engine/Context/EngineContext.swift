@@ -27,6 +27,8 @@ public final class EngineContext: Sendable {
     let driver: DriverRuntime?
     /// The driver's default parallelism, in a context that rebuilds lineages on an executor.
     let replayParallelism: Int?
+    /// The driver's broadcast variables (nil in a context that rebuilds lineages on an executor).
+    let broadcasts: DriverBroadcasts?
     let logger: Logger
     private let rddIds = Mutex(0)
     private let shuffleIds = Mutex(0)
@@ -83,6 +85,11 @@ public final class EngineContext: Sendable {
                                   mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
                                   executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager)
         self.env = env
+        let broadcasts = DriverBroadcasts(manager: broadcastManager)
+        self.broadcasts = broadcasts
+        if let cluster {
+            broadcasts.setExecutorRemoval { [weak cluster] id in cluster?.tellExecutors(.removeBroadcast(id)) }
+        }
         let codec: any TaskBinaryCodec = conf.get(EngineKeys.testPortableTaskBinaries) || cluster != nil
             ? PortableTaskBinaryCodec(conf: conf, logger: EngineLogging.logger("TaskBinary")) : LocalTaskBinaryCodec()
         let taskScheduler = TaskSchedulerImpl(maxTaskFailures: conf.get(EngineKeys.taskMaxFailures),
@@ -170,6 +177,7 @@ public final class EngineContext: Sendable {
         self.logger = EngineLogging.logger("EngineContext")
         self.driver = nil
         self.replayParallelism = defaultParallelism
+        self.broadcasts = nil
     }
 
     /// Sets the directory under which `checkpoint()` writes RDDs (a fresh subdirectory per

@@ -1,0 +1,124 @@
+import Broadcast
+import Foundation
+import Scheduler
+import Storage
+
+/// A read-only value shipped to every executor once, as Spark's `Broadcast[T]`: created with
+/// ``EngineContext/broadcast(_:file:line:)`` and read with ``value`` on an executor or the driver.
+///
+/// The handle is small and `Codable` (its id, piece count and checksums): a named `Codable`
+/// function type holds it as a field to take it to executors in other processes, where the
+/// value is fetched once per executor as TorrentBroadcast pieces from the driver or from
+/// executors that already hold them. `unpersist()` drops the executors' copies (the next use
+/// fetches again); `destroy()` drops everything, and any later use fails.
+public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The broadcast's id, increasing from 0 on each driver.
+    public let id: Int
+    /// Number of TorrentBroadcast pieces.
+    public let pieceCount: Int
+    /// Adler-32 of each stored piece (empty with `engine.broadcast.checksum=false`).
+    public let checksums: [UInt32]
+    /// The driver's broadcasts, on the driver (not encoded: nil on executors).
+    let home: DriverBroadcasts?
+
+    enum CodingKeys: String, CodingKey { case id, pieceCount, checksums }
+
+    init(id: Int, pieceCount: Int, checksums: [UInt32], home: DriverBroadcasts?) {
+        self.id = id
+        self.pieceCount = pieceCount
+        self.checksums = checksums
+        self.home = home
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        pieceCount = try c.decode(Int.self, forKey: .pieceCount)
+        checksums = try c.decode([UInt32].self, forKey: .checksums)
+        home = nil
+    }
+
+    /// Writes the handle; a destroyed broadcast cannot travel (the job fails before any task runs).
+    public func encode(to encoder: any Encoder) throws {
+        if let message = home?.destroyedMessage(id) {
+            throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: message))
+        }
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(pieceCount, forKey: .pieceCount)
+        try c.encode(checksums, forKey: .checksums)
+    }
+
+    /// The value: kept on the driver; on an executor read once (pieces in random order from
+    /// holders chosen at random, each checked) and kept for the executor's other tasks.
+    /// Throws after ``destroy(file:line:)``, or when no holder can give a piece.
+    public var value: T {
+        get throws(EngineError) {
+            if let message = home?.destroyedMessage(id) { throw .invalidArgument(message) }
+            let manager: BroadcastManager
+            if let task = TaskContext.get() {
+                manager = task.env.broadcastManager
+            } else if let home {
+                manager = home.manager
+            } else {
+                throw .invalidArgument("Broadcast(\(id)) is read outside a task in a process that does not hold it")
+            }
+            do {
+                let any = try manager.readValue(BroadcastHandle(id: id)) { bytes in
+                    try BinaryDecoder().decode(T.self, from: bytes)
+                }
+                guard let v = any as? T else {
+                    throw StorageError.corrupt("broadcast_\(id) holds a \(type(of: any)), not a \(T.self)")
+                }
+                return v
+            } catch let e as StorageError {
+                throw .jobFailed("\(e)")
+            } catch {
+                throw .jobFailed("cannot read Broadcast(\(id)): \(error)")
+            }
+        }
+    }
+
+    /// Removes the executors' copies of the value; the next use on an executor fetches it
+    /// again. The driver keeps its copy. `blocking` is accepted for Spark's signature: removal
+    /// messages are sent at once and executors act on them in order.
+    public func unpersist(blocking: Bool = false) {
+        home?.unpersist(id)
+    }
+
+    /// Removes the value and its pieces everywhere, driver included; any later use fails with
+    /// `Attempted to use Broadcast(id) after it was destroyed (destroy at File.swift:N)`.
+    public func destroy(file: String = #fileID, line: Int = #line) {
+        home?.destroy(id, site: "destroy at \(makeCallSite(file, line))")
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.id == b.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    public var description: String { "Broadcast(\(id))" }
+}
+
+extension EngineContext {
+    /// Ships `value` to the executors once, as Spark's `sc.broadcast(value)`: its binary form
+    /// is cut into `engine.broadcast.blockSize` pieces (lz4-compressed and checksummed unless
+    /// configured otherwise) that executors fetch from the driver or from one another.
+    public func broadcast<T: Codable & Sendable>(_ value: T, file: String = #fileID, line: Int = #line)
+        throws(EngineError) -> Broadcast<T>
+    {
+        guard !isStopped else { throw .contextStopped }
+        let bytes: [UInt8]
+        do {
+            bytes = try BinaryEncoder().encode(value)
+        } catch {
+            throw .invalidArgument("broadcast at \(makeCallSite(file, line)): the value cannot be encoded: \(error)")
+        }
+        let manager = env.broadcastManager
+        do {
+            let handle = try manager.newBroadcast(bytes: bytes)
+            manager.keepValue(handle.id, value)
+            let meta = try manager.metadata(handle)
+            return Broadcast(id: handle.id, pieceCount: meta.pieceCount, checksums: meta.checksums, home: broadcasts)
+        } catch {
+            throw .io(path: "broadcast at \(makeCallSite(file, line))", reason: "\(error)")
+        }
+    }
+}
