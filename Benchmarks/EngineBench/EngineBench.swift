@@ -10,6 +10,7 @@ struct EngineBench: ParsableCommand {
               engine-bench gen /tmp/w1g.txt 1G
               engine-bench wordcount /tmp/w1g.txt --master local[2] --runs 3 --spark
               engine-bench wordcount /tmp/w1g.txt --master local[2] --against "local-cluster[2,1,1024]" --runs 3
+              engine-bench broadcast --master "local-cluster[4,1,1024]" --size 256m --tasks 16 [--driver-only]
             """,
-        subcommands: [GenCommand.self, WordCountCommand.self])
+        subcommands: [GenCommand.self, WordCountCommand.self, BroadcastCommand.self])
 }

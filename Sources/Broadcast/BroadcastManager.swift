@@ -53,7 +53,7 @@ public final class BroadcastManager: Sendable {
     }
 
     /// Block `id`, verified by `check`: from local storage if it holds a sound copy (a damaged
-    /// local copy is dropped), else from the holders the sources name, in random order, until
+    /// local copy is dropped), else from the holders the sources name, in their order, until
     /// one gives a sound copy; that copy is stored here and reported, so this node serves it
     /// too. Throws `Failed to get <id> of broadcast_B` with what each holder answered.
     private func fetchVerified<R>(_ id: BlockId, broadcast: Int, _ check: ([UInt8]) throws(StorageError) -> R)
@@ -69,7 +69,7 @@ public final class BroadcastManager: Sendable {
         }
         var answers: [String] = []
         for source in sources {
-            for holder in source.holders(of: id).shuffled() {
+            for holder in source.holders(of: id) {
                 do {
                     guard let bytes = try holder.fetchBlock(id) else {
                         answers.append("\(holder.holderName): not held")
@@ -140,6 +140,17 @@ public final class BroadcastManager: Sendable {
         let value = try decode(try readBytesHoldingLock(handle))
         values.withLock { $0[handle.id] = ValueBox(value) }
         return value
+    }
+
+    /// The stored size of broadcast `id`'s pieces held here (all of them on the driver).
+    public func storedPieceBytes(_ id: Int) -> Int {
+        var total = 0
+        var i = 0
+        while let piece = blockManager.getBytes(.broadcastPiece(id: id, piece: i)) {
+            total += piece.count
+            i += 1
+        }
+        return total
     }
 
     /// Keeps `value` as broadcast `id`'s whole value here (the driver keeps the value it broadcast).

@@ -8,7 +8,7 @@ public protocol BroadcastPieceSource: Sendable {
     /// The bytes of block `id`, or nil if this source does not have it.
     func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]?
     /// The holders of block `id` right now (the driver, executors that fetched it), each a
-    /// source of its own; the reader tries them in random order. By default: this source.
+    /// source of its own, in the order the reader should try them. By default: this source.
     func holders(of id: BlockId) -> [any BroadcastPieceSource]
     /// Who this is, for errors and statistics: `driver`, `exec-2`.
     var holderName: String { get }

@@ -117,7 +117,7 @@ struct MasterListedHolders: BroadcastPieceSource {
     let me: BlockManagerId
     func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? { nil }
     func holders(of id: BlockId) -> [any BroadcastPieceSource] {
-        master.getLocations(id).filter { $0 != me }.compactMap { nodes[$0] }
+        master.getLocations(id).filter { $0 != me }.shuffled().compactMap { nodes[$0] }
     }
 }
 

@@ -64,8 +64,19 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
                 throw .invalidArgument("Broadcast(\(id)) is read outside a task in a process that does not hold it")
             }
             do {
-                let any = try manager.readValue(BroadcastHandle(id: id)) { bytes in
-                    try BinaryDecoder().decode(T.self, from: bytes)
+                let before = manager.fetchStatistics
+                let any = try manager.readValue(BroadcastHandle(id: id)) { bytes in try BroadcastCoding.decode(T.self, bytes) }
+                if let task = TaskContext.get() {
+                    // What this read fetched, for the task's metrics (Broadcast's own lock makes
+                    // a read on one executor the only one fetching this broadcast).
+                    let after = manager.fetchStatistics
+                    let fromDriver = (after.bytesByHolder["driver"] ?? 0) - (before.bytesByHolder["driver"] ?? 0)
+                    let all = after.bytesByHolder.values.reduce(0, +) - before.bytesByHolder.values.reduce(0, +)
+                    task.updateMetrics {
+                        $0.broadcastBytesFromDriver += fromDriver
+                        $0.broadcastBytesFromPeers += all - fromDriver
+                        $0.broadcastBlocksFetched += Int64(after.fetches - before.fetches)
+                    }
                 }
                 guard let v = any as? T else {
                     throw StorageError.corrupt("broadcast_\(id) holds a \(type(of: any)), not a \(T.self)")
@@ -107,7 +118,7 @@ extension EngineContext {
         guard !isStopped else { throw .contextStopped }
         let bytes: [UInt8]
         do {
-            bytes = try BinaryEncoder().encode(value)
+            bytes = try BroadcastCoding.encode(value)
         } catch {
             throw .invalidArgument("broadcast at \(makeCallSite(file, line)): the value cannot be encoded: \(error)")
         }
@@ -120,5 +131,19 @@ extension EngineContext {
         } catch {
             throw .io(path: "broadcast at \(makeCallSite(file, line))", reason: "\(error)")
         }
+    }
+}
+
+/// A broadcast value's bytes: its binary Codable form, except that a `[UInt8]` is its own
+/// bytes (the binary form spends two bytes on every byte over 127).
+enum BroadcastCoding {
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if let bytes = value as? [UInt8] { return bytes }
+        return try BinaryEncoder().encode(value)
+    }
+
+    static func decode<T: Decodable>(_: T.Type, _ bytes: [UInt8]) throws -> T {
+        if T.self == [UInt8].self { return bytes as! T }
+        return try BinaryDecoder().decode(T.self, from: bytes)
     }
 }

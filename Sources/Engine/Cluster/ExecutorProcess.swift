@@ -133,8 +133,9 @@ private final class ExecutorRuntime: Sendable {
         }
         // Broadcast pieces (task binaries too) come from whichever node holds them: the
         // driver, or executors that fetched them before (they report each piece they keep).
-        let torrent = TorrentPieceSource(client: client, driver: DriverPieceSource(client: client, driver: driver),
-                                         master: master, me: blockManager.blockManagerId)
+        let driverSource = DriverPieceSource(client: client, driver: driver)
+        let torrent: any BroadcastPieceSource = conf.get(EngineKeys.testBroadcastFromDriverOnly) ? driverSource
+            : TorrentPieceSource(client: client, driver: driverSource, master: master, me: blockManager.blockManagerId)
         let broadcastManager = BroadcastManager(blockManager: blockManager,
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
                                                 compress: conf.get(EngineKeys.broadcastCompress),

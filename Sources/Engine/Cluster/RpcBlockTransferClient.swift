@@ -119,7 +119,7 @@ struct DriverPieceSource: BroadcastPieceSource {
 
 /// Finds a broadcast block's holders as TorrentBroadcast does: the driver's BlockManagerMaster
 /// lists every BlockManager that reported the piece (the driver, and executors that fetched it);
-/// each is a source of its own. With no location known, the driver.
+/// each is a source of its own.
 struct TorrentPieceSource: BroadcastPieceSource {
     let client: RpcBlockTransferClient
     let driver: DriverPieceSource
@@ -130,11 +130,13 @@ struct TorrentPieceSource: BroadcastPieceSource {
 
     func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? { try driver.fetchBlock(id) }
 
+    /// The executors holding `id`, in random order, then the driver: the driver serves a piece
+    /// only when no executor has it yet (or none can give it), so it is not the bottleneck.
     func holders(of id: BlockId) -> [any BroadcastPieceSource] {
-        let found: [any BroadcastPieceSource] = master.locations(id).filter { $0 != me }.map { location in
-            location.executorId == "driver" ? driver as any BroadcastPieceSource : PeerPieceSource(client: client, holder: location)
-        }
-        return found.isEmpty ? [driver] : found
+        let peers: [any BroadcastPieceSource] = master.locations(id)
+            .filter { $0 != me && $0.executorId != "driver" }.shuffled()
+            .map { PeerPieceSource(client: client, holder: $0) }
+        return peers + [driver]
     }
 }
 

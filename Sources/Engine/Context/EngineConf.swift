@@ -64,6 +64,11 @@ public enum EngineKeys {
     static let testPortableTaskBinaries = ConfigKey<Bool>.bool(
         "engine.test.portableTaskBinaries", default: false, doc: "test only")
 
+    /// Hidden benchmark key: executors fetch broadcast pieces from the driver only (the baseline
+    /// TorrentBroadcast is measured against).
+    static let testBroadcastFromDriverOnly = ConfigKey<Bool>.bool(
+        "engine.test.broadcastFromDriverOnly", default: false, doc: "benchmark only")
+
     /// Every known key's name, its default as text, and its doc.
     public static let all: [(name: String, defaultValue: String, doc: String)] = [
         (master.name, master.defaultValue, master.doc),

@@ -248,7 +248,10 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
             ask.complete(.failure(error))
         }
         env.forget(self)
-        if byShutdown || state.withLock({ $0.closedHere }) {
+        // Expected, so info: a shutdown, a close asked for here, or the peer ending the
+        // connection with nothing pending on it. A close that failed requests, or an error, warns.
+        let quiet = byShutdown || state.withLock({ $0.closedHere }) || (pending.isEmpty && reason == Connection.peerClosedReason)
+        if quiet {
             env.logger.info("Connection \(id) to \(remoteAddress) closed: \(reason)")
         } else {
             env.logger.warning("Connection \(id) to \(remoteAddress) closed: \(reason)")

@@ -11,6 +11,9 @@ import Logging
 /// Loop-confined. Phases only move forward: connecting → open → (shuttingDown →) closed. The peer is told it closed
 /// exactly once, when the connection leaves `open`.
 final class Connection: LoopHandle, @unchecked Sendable {  // @unchecked: loop-confined, as LoopHandle.
+    /// The close reason when the other side ended the connection (end of stream).
+    static let peerClosedReason = "the peer closed the connection"
+
     enum Phase {
         /// uv_tcp_connect is under way (outgoing connections only).
         case connecting
@@ -56,7 +59,7 @@ final class Connection: LoopHandle, @unchecked Sendable {  // @unchecked: loop-c
             if count > 0 {
                 connection.received(UnsafeRawBufferPointer(start: buffer!.pointee.base, count: count))
             } else if count == Int(UV_EOF.rawValue) {
-                connection.close(reason: "the peer closed the connection", error: nil, graceful: false)
+                connection.close(reason: Connection.peerClosedReason, error: nil, graceful: false)
             } else if count < 0 {
                 connection.close(reason: "read failed: \(uvErrorText(Int32(count)))", error: nil, graceful: false)
             }

@@ -176,7 +176,8 @@ extension TaskDescription: WireCodable {
 extension TaskMetrics: WireCodable {
     func write(to w: inout ByteWriter) {
         for v in [recordsRead, bytesRead, shuffleRecordsWritten, shuffleBytesWritten, shuffleRecordsRead,
-                  shuffleBytesRead, resultRecords, memoryBytesSpilled, diskBytesSpilled, peakExecutionMemory] {
+                  shuffleBytesRead, resultRecords, memoryBytesSpilled, diskBytesSpilled, peakExecutionMemory,
+                  broadcastBytesFromDriver, broadcastBytesFromPeers, broadcastBlocksFetched] {
             v.write(to: &w)
         }
         runTimeNanos.write(to: &w)
@@ -207,6 +208,9 @@ extension TaskMetrics: WireCodable {
         m.memoryBytesSpilled = try r.int64()
         m.diskBytesSpilled = try r.int64()
         m.peakExecutionMemory = try r.int64()
+        m.broadcastBytesFromDriver = try r.int64()
+        m.broadcastBytesFromPeers = try r.int64()
+        m.broadcastBlocksFetched = try r.int64()
         m.runTimeNanos = try r.uint64()
         for _ in 0..<(try r.count(of: "accumulator updates")) {
             let id = try r.int()

@@ -13,6 +13,11 @@ public struct TaskMetrics: Sendable, Equatable {
     public var diskBytesSpilled: Int64 = 0
     /// The most execution memory the task held at once (summed over tasks: an upper bound).
     public var peakExecutionMemory: Int64 = 0
+    /// Broadcast piece bytes the task fetched from the driver and from other executors, and
+    /// how many blocks (pieces and metadata).
+    public var broadcastBytesFromDriver: Int64 = 0
+    public var broadcastBytesFromPeers: Int64 = 0
+    public var broadcastBlocksFetched: Int64 = 0
     /// What the task added to accumulators, by accumulator id (sent back with its status).
     public var accumulatorUpdates: [Int: AccumulatorUpdate] = [:]
 
@@ -31,6 +36,9 @@ public struct TaskMetrics: Sendable, Equatable {
         memoryBytesSpilled += other.memoryBytesSpilled
         diskBytesSpilled += other.diskBytesSpilled
         peakExecutionMemory = max(peakExecutionMemory, other.peakExecutionMemory)
+        broadcastBytesFromDriver += other.broadcastBytesFromDriver
+        broadcastBytesFromPeers += other.broadcastBytesFromPeers
+        broadcastBlocksFetched += other.broadcastBlocksFetched
         accumulatorUpdates.merge(other.accumulatorUpdates) { $0.merged(with: $1) }
     }
 }
