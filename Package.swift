@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         // Depends on the executables so that `swift test` builds them: the tests run them.
-        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "engine-submit", "word-count"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "engine-submit", "word-count", "engine-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -210,4 +210,39 @@ struct ClusterEndToEndTests {
         guard let close = text.lastIndex(of: ")") else { return false }
         return text[text.index(close, offsetBy: 2)...].hasPrefix("Z")
     }
+
+    /// TorrentBroadcast across processes: `engine-bench broadcast` in local-cluster. Each
+    /// executor fetches each piece once; with peers, the driver serves little more than one
+    /// copy; with --driver-only it serves one copy per executor.
+    @Test("a broadcast fetched by every executor once, mostly from peers")
+    func torrentBroadcast() throws {
+        let dir = try TemporaryDirectory("bcast-cluster")
+        defer { dir.remove() }
+        let bench = BuildProducts.directory + "/engine-bench"
+        func measure(_ extra: [String]) throws -> [String: Double]? {
+            let run = try BackgroundRun(["broadcast", "--master", "local-cluster[3,1,512]", "--size", "6m", "--tasks", "9",
+                                         "--conf", "engine.broadcast.blockSize=256k"] + extra, in: dir, executable: bench)
+            let status = run.finish(timeout: 240)
+            #expect(status == 0, "\(run.transcript)")
+            let text = String(decoding: run.stdoutBytes, as: UTF8.self)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("broadcast ") }) else {
+                Issue.record("no result line:\n\(run.transcript)")
+                return nil
+            }
+            var fields: [String: Double] = [:]
+            for pair in line.split(separator: " ").dropFirst() {
+                let kv = pair.split(separator: "=")
+                if kv.count == 2 { fields[String(kv[0])] = Double(kv[1]) }
+            }
+            return fields
+        }
+        guard let torrent = try measure([]), let direct = try measure(["--driver-only"]) else { return }
+        let serialized = try #require(torrent["serialized_bytes"])
+        #expect(serialized >= Double(6 << 20), "a [UInt8] value is stored as its bytes at least")
+        // 24 pieces and the metadata, fetched once by each of 3 executors.
+        #expect(torrent["fetches"] == 75 && direct["fetches"] == 75, "\(torrent) \(direct)")
+        #expect(abs((torrent["driver_bytes"] ?? 0) + (torrent["peer_bytes"] ?? 0) - 3 * serialized) < 3 * 1024)
+        #expect((torrent["driver_bytes"] ?? .infinity) < 1.5 * serialized, "\(torrent)")
+        #expect((direct["driver_bytes"] ?? 0) > 2.9 * serialized && direct["peer_bytes"] == 0, "\(direct)")
+    }
 }
