@@ -21,8 +21,6 @@ public final class BroadcastManager: Sendable {
     public let sources: [any BroadcastPieceSource]
     private let nextId: Atomic<Int>
     private let statistics = Mutex(FetchStatistics())
-    /// Whole values read here (or created here), by broadcast id, for the tasks that use them.
-    private let values = Mutex<[Int: ValueBox]>([:])
     private let fetchLocks = Mutex<[Int: NSLock]>([:])
 
     /// Creates a manager storing into `blockManager`.
@@ -128,18 +126,41 @@ public final class BroadcastManager: Sendable {
         return out
     }
 
-    /// The whole value of broadcast `handle`: kept here once read, else read (pieces fetched as
-    /// ``readBytes(_:)`` does) and turned into a value by `decode`, under the broadcast's lock so
-    /// that concurrent tasks fetch and decode once.
-    public func readValue(_ handle: BroadcastHandle, decode: ([UInt8]) throws -> Any) throws -> Any {
-        if let v = values.withLock({ $0[handle.id] }) { return v.value }
+    /// The whole value of broadcast `handle`: the copy in this BlockManager (block
+    /// `broadcast_B`, MEMORY_AND_DISK, not reported) once read, else read (pieces fetched as
+    /// ``readBytes(_:)`` does), turned into a value by `decode` and kept, under the broadcast's
+    /// lock so that concurrent tasks fetch and decode once.
+    public func readValue<T>(_ handle: BroadcastHandle, serializer: BlockSerializer<T>,
+                             decode: ([UInt8]) throws -> T) throws -> T {
+        if let v = try keptValue(handle.id, serializer) { return v }
         let lock = fetchLock(handle.id)
         lock.lock()
         defer { lock.unlock() }
-        if let v = values.withLock({ $0[handle.id] }) { return v.value }
+        if let v = try keptValue(handle.id, serializer) { return v }
         let value = try decode(try readBytesHoldingLock(handle))
-        values.withLock { $0[handle.id] = ValueBox(value) }
+        try keepValue(handle.id, value, serializer: serializer)
         return value
+    }
+
+    /// Keeps `value` as broadcast `id`'s whole value in this BlockManager (MEMORY_AND_DISK: on
+    /// disk, through `serializer`, when memory is short); the driver keeps the values it broadcasts.
+    public func keepValue<T>(_ id: Int, _ value: T, serializer: BlockSerializer<T>) throws {
+        var given = false
+        _ = try blockManager.putValues(.broadcast(id: id), level: .MEMORY_AND_DISK, task: BlockManager.outsideTask,
+                                       chunks: { () -> [T]? in
+                                           defer { given = true }
+                                           return given ? nil : [value]
+                                       },
+                                       estimate: { SizeEstimator.estimate($0) }, serializer: serializer)
+    }
+
+    private func keptValue<T>(_ id: Int, _ serializer: BlockSerializer<T>) throws -> T? {
+        let block = BlockId.broadcast(id: id)
+        guard let chunks = try blockManager.getValues(block, serializer: serializer, task: BlockManager.outsideTask) else {
+            return nil
+        }
+        blockManager.releaseLock(block, task: BlockManager.outsideTask)
+        return chunks.first?.first
     }
 
     /// The stored size of broadcast `id`'s pieces held here (all of them on the driver).
@@ -152,9 +173,6 @@ public final class BroadcastManager: Sendable {
         }
         return total
     }
-
-    /// Keeps `value` as broadcast `id`'s whole value here (the driver keeps the value it broadcast).
-    public func keepValue(_ id: Int, _ value: Any) { values.withLock { $0[id] = ValueBox(value) } }
 
     /// Piece bytes this node fetched from other nodes, by holder name, and how many pieces.
     public var fetchStatistics: FetchStatistics { statistics.withLock { $0 } }
@@ -186,7 +204,7 @@ public final class BroadcastManager: Sendable {
     /// Removes the pieces and metadata of `handle` from the local block manager only.
     public func removeLocalCopy(_ handle: BroadcastHandle) {
         fetchLocks.withLock { _ = $0.removeValue(forKey: handle.id) }
-        values.withLock { _ = $0.removeValue(forKey: handle.id) }
+        blockManager.removeBlock(.broadcast(id: handle.id))
         let metaId = TorrentBroadcast.metadataBlockId(handle.id)
         if let bytes = blockManager.getBytes(metaId) {
             var reader = ByteReader(bytes)
@@ -217,12 +235,4 @@ public struct FetchStatistics: Sendable, Equatable {
         bytesByHolder[holder, default: 0] += Int64(bytes)
         fetches += 1
     }
-}
-
-/// A broadcast's whole value, of whatever type; read-only once stored.
-private final class ValueBox: @unchecked Sendable {
-    // Unchecked: the value is never mutated after it is stored, and broadcast values are
-    // Sendable by the API that creates them (`Broadcast<T: Sendable>`).
-    let value: Any
-    init(_ value: Any) { self.value = value }
 }

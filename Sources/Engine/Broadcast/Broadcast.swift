@@ -65,7 +65,9 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
             }
             do {
                 let before = manager.fetchStatistics
-                let any = try manager.readValue(BroadcastHandle(id: id)) { bytes in try BroadcastCoding.decode(T.self, bytes) }
+                let v = try manager.readValue(BroadcastHandle(id: id), serializer: BroadcastCoding.serializer(T.self)) { bytes in
+                    try BroadcastCoding.decode(T.self, bytes)
+                }
                 if let task = TaskContext.get() {
                     // What this read fetched, for the task's metrics (Broadcast's own lock makes
                     // a read on one executor the only one fetching this broadcast).
@@ -77,9 +79,6 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
                         $0.broadcastBytesFromPeers += all - fromDriver
                         $0.broadcastBlocksFetched += Int64(after.fetches - before.fetches)
                     }
-                }
-                guard let v = any as? T else {
-                    throw StorageError.corrupt("broadcast_\(id) holds a \(type(of: any)), not a \(T.self)")
                 }
                 return v
             } catch let e as StorageError {
@@ -125,7 +124,7 @@ extension EngineContext {
         let manager = env.broadcastManager
         do {
             let handle = try manager.newBroadcast(bytes: bytes)
-            manager.keepValue(handle.id, value)
+            try manager.keepValue(handle.id, value, serializer: BroadcastCoding.serializer(T.self))
             let meta = try manager.metadata(handle)
             return Broadcast(id: handle.id, pieceCount: meta.pieceCount, checksums: meta.checksums, home: broadcasts)
         } catch {
@@ -145,5 +144,20 @@ enum BroadcastCoding {
     static func decode<T: Decodable>(_: T.Type, _ bytes: [UInt8]) throws -> T {
         if T.self == [UInt8].self { return bytes as! T }
         return try BinaryDecoder().decode(T.self, from: bytes)
+    }
+
+    /// How a kept value goes to disk when memory is short: each value in its broadcast form,
+    /// length-prefixed.
+    static func serializer<T: Codable>(_: T.Type) -> BlockSerializer<T> {
+        BlockSerializer(encode: { (values: [T]) throws -> [UInt8] in
+            var w = ByteWriter()
+            for v in values { try encode(v).withUnsafeBytes { w.writeLengthPrefixed($0) } }
+            return w.bytes
+        }, decode: { (bytes: [UInt8]) throws -> [T] in
+            var r = ByteReader(bytes)
+            var out: [T] = []
+            while !r.isAtEnd { out.append(try decode(T.self, Array(try r.readLengthPrefixed()))) }
+            return out
+        })
     }
 }

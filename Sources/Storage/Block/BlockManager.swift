@@ -28,7 +28,8 @@ public final class BlockManager: Sendable {
     public let diskStore: DiskStore
 
     /// Task id for puts and removals made outside a task (broadcast pieces, the driver).
-    static let outsideTask = BlockInfoManager.nonTaskId
+    /// The task id of reads and writes made outside any task (broadcast values, pieces).
+    public static let outsideTask = BlockInfoManager.nonTaskId
 
     /// Creates the block manager of executor `executorId`, with fresh directories under
     /// `localDirs`, drawing memory from `memoryManager` (nil: unlimited).
