@@ -17,6 +17,8 @@ public final class BroadcastManager: Sendable {
     public let compress: Bool
     /// Whether pieces carry an Adler-32 checksum (`engine.broadcast.checksum`).
     public let checksum: Bool
+    /// How values are cut into blocks (`engine.broadcast.factory`).
+    public let factory: any BroadcastFactory
     /// Remote sources, asked in order for blocks not held locally.
     public let sources: [any BroadcastPieceSource]
     private let nextId: Atomic<Int>
@@ -25,20 +27,22 @@ public final class BroadcastManager: Sendable {
 
     /// Creates a manager storing into `blockManager`.
     public init(blockManager: BlockManager, pieceSize: Int = 4 << 20, compress: Bool = true, checksum: Bool = true,
+                factory: any BroadcastFactory = TorrentBroadcastFactory(),
                 sources: [any BroadcastPieceSource] = [], firstId: Int = 0) {
         precondition(pieceSize > 0, "broadcast piece size must be positive")
         self.blockManager = blockManager
         self.pieceSize = pieceSize
         self.compress = compress
         self.checksum = checksum
+        self.factory = factory
         self.sources = sources
         nextId = Atomic(firstId)
     }
 
-    /// Stores `bytes` as a new broadcast and returns its handle.
+    /// Stores `bytes` as a new broadcast (ids increase from `firstId`) and returns its handle.
     public func newBroadcast(bytes: [UInt8]) throws(StorageError) -> BroadcastHandle {
         let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
-        let (meta, pieces) = TorrentBroadcast.writeBlocks(bytes, pieceSize: pieceSize, compress: compress, checksum: checksum)
+        let (meta, pieces) = factory.blockify(bytes, pieceSize: pieceSize, compress: compress, checksum: checksum)
         for (i, piece) in pieces.enumerated() {
             try blockManager.putBytes(.broadcastPiece(id: id, piece: i), piece)
             blockManager.reportBlock(.broadcastPiece(id: id, piece: i))

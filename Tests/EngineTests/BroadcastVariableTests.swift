@@ -51,6 +51,7 @@ struct BroadcastVariableTests {
         conf.set("engine.broadcast.blockSize", "1m")
         conf.set("engine.broadcast.compress", "\(compress)")
         conf.set("engine.broadcast.checksum", "\(checksum)")
+        conf.set("engine.broadcast.factory", compress ? "TorrentBroadcast" : "TorrentBroadcastFactory")
         conf.set("engine.test.portableTaskBinaries", "true")
         let ctx = try EngineContext(master: "local[4]", appName: "bcast", conf: conf)
         defer { ctx.stop() }

@@ -41,7 +41,10 @@ struct ContextTests {
           arguments: [("engine.task.maxFailures", "0"), ("engine.task.maxFailures", "many"),
                       ("engine.executor.memory", "12qb"), ("engine.executor.memory", "-1g"),
                       ("engine.shuffle.compress", "perhaps"), ("engine.files.blockSize", "big"),
-                      ("engine.default.parallelism", "-1"), ("engine.log.level", "loud")])
+                      ("engine.default.parallelism", "-1"), ("engine.log.level", "loud"),
+                      ("engine.broadcast.factory", "HttpBroadcast"), ("engine.broadcast.checksum", "sometimes"),
+                      ("engine.network.timeout", "0s"), ("engine.executor.heartbeatInterval", "soon"),
+                      ("engine.reducer.maxSizeInFlight", "lots"), ("engine.executor.minRegistered", "-1")])
     func badConf(key: String, value: String) throws {
         var conf = EngineConf(loadEnvironment: false)
         if key != "engine.log.level" { conf.set("engine.log.level", "warning") }

@@ -140,6 +140,8 @@ private final class ExecutorRuntime: Sendable {
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
                                                 compress: conf.get(EngineKeys.broadcastCompress),
                                                 checksum: conf.get(EngineKeys.broadcastChecksum),
+                                                factory: BroadcastFactories.named(conf.get(EngineKeys.broadcastFactory))
+                                                    ?? TorrentBroadcastFactory(),
                                                 sources: [torrent])
         let env = TaskEnvironment(executorId: options.executorId, blockManager: blockManager,
                                   broadcastManager: broadcastManager, mapOutputTracker: tracker,

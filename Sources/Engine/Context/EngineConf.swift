@@ -1,3 +1,4 @@
+import Broadcast
 import Foundation
 
 /// The keys the engine knows, with their defaults.
@@ -38,6 +39,9 @@ public enum EngineKeys {
         "engine.broadcast.compress", default: true, doc: "lz4-compress broadcast pieces (task binaries too)")
     public static let broadcastChecksum = ConfigKey<Bool>.bool(
         "engine.broadcast.checksum", default: true, doc: "give each broadcast piece a checksum that readers verify")
+    public static let broadcastFactory = ConfigKey<String>.string(
+        "engine.broadcast.factory", default: "TorrentBroadcast",
+        doc: "how broadcast values are cut and distributed (this build: TorrentBroadcast)")
     public static let stageMaxConsecutiveAttempts = ConfigKey<Int>.int(
         "engine.stage.maxConsecutiveAttempts", default: 4, minimum: 1,
         doc: "fetch-failed attempts of one stage in a row before its job fails")
@@ -84,6 +88,7 @@ public enum EngineKeys {
         (logLevel.name, logLevel.defaultValue, logLevel.doc),
         (broadcastBlockSize.name, "4m", broadcastBlockSize.doc),
         (broadcastCompress.name, "true", broadcastCompress.doc),
+        (broadcastFactory.name, broadcastFactory.defaultValue, broadcastFactory.doc),
         (broadcastChecksum.name, "true", broadcastChecksum.doc),
         (stageMaxConsecutiveAttempts.name, "4", stageMaxConsecutiveAttempts.doc),
         (networkTimeout.name, "120s", networkTimeout.doc),
@@ -107,6 +112,10 @@ public enum EngineKeys {
         if let v = values[filesBlockSize.name] { _ = try filesBlockSize.parse(v) }
         if let v = values[broadcastBlockSize.name] { _ = try broadcastBlockSize.parse(v) }
         if let v = values[broadcastCompress.name] { _ = try broadcastCompress.parse(v) }
+        if let v = values[broadcastFactory.name], BroadcastFactories.named(v) == nil {
+            throw .badConf(key: broadcastFactory.name, value: v,
+                           expected: BroadcastFactories.all.map(\.name).joined(separator: " or "))
+        }
         if let v = values[broadcastChecksum.name] { _ = try broadcastChecksum.parse(v) }
         if let v = values[networkTimeout.name] { _ = try networkTimeout.parse(v) }
         if let v = values[heartbeatInterval.name] { _ = try heartbeatInterval.parse(v) }

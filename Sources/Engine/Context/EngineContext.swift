@@ -79,7 +79,9 @@ public final class EngineContext: Sendable {
         let broadcastManager = BroadcastManager(blockManager: blockManager,
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
                                                 compress: conf.get(EngineKeys.broadcastCompress),
-                                                checksum: conf.get(EngineKeys.broadcastChecksum))
+                                                checksum: conf.get(EngineKeys.broadcastChecksum),
+                                                factory: BroadcastFactories.named(conf.get(EngineKeys.broadcastFactory))
+                                                    ?? TorrentBroadcastFactory())
         let tracker = MapOutputTracker()
         let env = TaskEnvironment(executorId: "driver", blockManager: blockManager, broadcastManager: broadcastManager,
                                   mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
