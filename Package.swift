@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .executable(name: "engine-submit", targets: ["engine-submit"]),
         .executable(name: "word-count", targets: ["word-count"]),
+        .executable(name: "broadcast-lookup", targets: ["broadcast-lookup"]),
         .executable(name: "engine-bench", targets: ["engine-bench"]),
     ],
     dependencies: [
@@ -44,6 +45,7 @@ let package = Package(
             name: "engine-submit",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "word-count", dependencies: ["Engine"], path: "Examples/WordCount"),
+        .executableTarget(name: "broadcast-lookup", dependencies: ["Engine"], path: "Examples/BroadcastLookup"),
         .executableTarget(
             name: "engine-bench",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         // Depends on the executables so that `swift test` builds them: the tests run them.
-        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "engine-submit", "word-count", "engine-bench"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "engine-submit", "word-count", "engine-bench", "broadcast-lookup"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -88,7 +88,7 @@ public final class BroadcastManager: Sendable {
             }
         }
         let tried = answers.isEmpty ? "no holder known" : answers.joined(separator: "; ")
-        throw .blockNotFound("Failed to get \(id) of broadcast_\(broadcast) (\(tried))")
+        throw .unavailable("Failed to get \(id) of broadcast_\(broadcast) (\(tried))")
     }
 
     /// The metadata of broadcast `handle`.

@@ -14,6 +14,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidConfiguration(String)
     /// A block lock that was not granted: which block, which task, and why.
     case lockFailed(String)
+    /// A block no holder could give; the message says which and what each answered.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
                 + "\(ByteFormat.format(minimum)) is needed (\(ByteFormat.format(minimum - given)) more); raise --executor-memory"
         case .invalidConfiguration(let what): return "invalid memory configuration: \(what)"
         case .lockFailed(let what): return "cannot lock block: \(what)"
+        case .unavailable(let message): return message
         }
     }
 }

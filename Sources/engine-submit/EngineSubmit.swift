@@ -35,7 +35,7 @@ struct EngineSubmit: ParsableCommand {
     var name: String?
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
-        "The job: a path to a job executable, or the name of an example of this package (word-count), followed by the job's own arguments, passed as they are.",
+        "The job: a path to a job executable, or the name of an example of this package (word-count, broadcast-lookup), followed by the job's own arguments, passed as they are.",
         valueName: "job"))
     var jobAndArguments: [String] = []
 

@@ -4,7 +4,7 @@ import Foundation
 /// existing file), or the name of an example executable built next to engine-submit.
 enum JobLocator {
     /// The examples this package builds, for help and error messages.
-    static let knownExamples = ["word-count"]
+    static let knownExamples = ["word-count", "broadcast-lookup"]
 
     static func resolve(_ job: String) throws(SubmitError) -> String {
         let fm = FileManager.default

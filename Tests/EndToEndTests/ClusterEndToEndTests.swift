@@ -245,4 +245,32 @@ struct ClusterEndToEndTests {
         #expect((torrent["driver_bytes"] ?? .infinity) < 1.5 * serialized, "\(torrent)")
         #expect((direct["driver_bytes"] ?? 0) > 2.9 * serialized && direct["peer_bytes"] == 0, "\(direct)")
     }
+
+    /// The broadcast-lookup example in local-cluster: a broadcast dictionary filters the words;
+    /// after `unpersist()` the executors fetch it again; after `destroy()` the job fails before
+    /// any task runs, naming the destroy call.
+    @Test("broadcast-lookup: unpersist makes executors fetch again, destroy stops the next job")
+    func broadcastLookup() throws {
+        let dir = try TemporaryDirectory("bcast-lookup")
+        defer { dir.remove() }
+        let bytes = SampleText.skewed(size: 2 << 20, seed: 13)
+        let input = try dir.write("in.txt", bytes)
+        // The example's dictionary: the first 1000 distinct words, in file order.
+        let words = bytes.split(whereSeparator: ReferenceWordCount.isSeparator).map { Array($0) }
+        var dictionary = Set<[UInt8]>()
+        for w in words where dictionary.count < 1000 { dictionary.insert(w) }
+        let known = words.filter { dictionary.contains($0) }.count
+        let run = try SubmitRun.run(["--master", "local-cluster[2,1,512]", "broadcast-lookup", input], in: dir)
+        #expect(run.status == 0, "\(run.transcript)")
+        let lines = run.stdoutLines.map { String(decoding: $0, as: UTF8.self) }
+        #expect(lines.count == 6, "\(run.transcript)")
+        guard lines.count == 6 else { return }
+        #expect(lines[0] == "dictionary: \(dictionary.count)")
+        #expect(lines[1] == "known words: \(known)" && lines[3] == "known words again: \(known)")
+        // Each of 2 executors fetches the metadata and the one piece, and again after unpersist.
+        #expect(lines[2] == "fetched: 4" && lines[4] == "fetched again: 4", "\(lines)")
+        #expect(lines[5].hasPrefix("after destroy: Task not serializable: filter at main.swift:")
+                && lines[5].contains("Attempted to use Broadcast(1) after it was destroyed (destroy at main.swift:"),
+                "\(lines[5])")
+    }
 }

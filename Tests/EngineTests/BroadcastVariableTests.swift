@@ -91,6 +91,21 @@ struct BroadcastVariableTests {
             #expect("\(error)".contains(message), "\(error)")
         }
         b.destroy()  // idempotent
+
+        // An RDD recorded before the destroy: its job fails before any task runs.
+        let c = try ctx.broadcast(["y": 2])
+        let recorded = ctx.parallelize(["y", "z"], numSlices: 2).map(LookUp(table: c))
+        #expect(try recorded.collect() == [2, -1])
+        let destroyLine = #line + 1
+        c.destroy()
+        do {
+            _ = try recorded.collect()
+            Issue.record("a job used a destroyed broadcast")
+        } catch {
+            #expect("\(error)" == "Task not serializable: map at BroadcastVariableTests.swift:\(destroyLine - 3) uses a "
+                    + "destroyed broadcast: Attempted to use Broadcast(\(c.id)) after it was destroyed (destroy at "
+                    + "BroadcastVariableTests.swift:\(destroyLine))")
+        }
     }
 
     @Test func aClosureCapturingABroadcastCannotTravel() throws {

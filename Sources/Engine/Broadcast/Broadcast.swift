@@ -36,6 +36,7 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
         pieceCount = try c.decode(Int.self, forKey: .pieceCount)
         checksums = try c.decode([UInt32].self, forKey: .checksums)
         home = nil
+        BroadcastReferences.note(id)
     }
 
     /// Writes the handle; a destroyed broadcast cannot travel (the job fails before any task runs).

@@ -238,7 +238,8 @@ public final class EngineContext: Sendable {
             // A job run with a bare closure (checkpoint writing) has no recorded action to rebuild.
             if function.origin.value == nil { throw .jobFailed("\(ShippingError.unsupported(callSite))") }
             do {
-                try PortableTaskBinaryCodec.validate(rdd: rdd, function: function)
+                let broadcasts = self.broadcasts
+                try PortableTaskBinaryCodec.validate(rdd: rdd, function: function) { broadcasts?.destroyedMessage($0) }
             } catch {
                 throw .jobFailed("\(error)")
             }

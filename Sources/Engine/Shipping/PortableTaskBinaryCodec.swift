@@ -57,9 +57,26 @@ final class PortableTaskBinaryCodec: TaskBinaryCodec {
 
     func release(_ binary: [UInt8]) {}
 
-    /// Checks that every function `function` and `rdd`'s lineage need can travel, before any task runs.
-    static func validate(rdd: any LineageNode, function: any JobFunction) throws(ShippingError) {
-        _ = try LineageEncoding.calls(from: rdd)
+    /// Checks that every function `function` and `rdd`'s lineage need can travel, before any task runs,
+    /// and that none refers to a destroyed broadcast (`destroyed` gives the error for an id, or nil).
+    static func validate(rdd: any LineageNode, function: any JobFunction,
+                         destroyed: (Int) -> String? = { _ in nil }) throws(ShippingError) {
+        let lineage = try LineageEncoding.calls(from: rdd)
+        var shipped = lineage.calls.map { ($0.operation, makeCallSite($0.file, $0.line), $0.functions) }
+        if let call = (function as? HasOrigin)?.origin.value {
+            shipped.append((call.operation, makeCallSite(call.file, call.line), call.functions))
+        }
+        for (operation, site, functions) in shipped {
+            for f in functions {
+                guard case .codable = f else { continue }
+                let ids = BroadcastReferences.collecting { _ = try? f.function(as: Any.self) }
+                for id in ids {
+                    if let message = destroyed(id) {
+                        throw .destroyedBroadcast(operation: operation, callSite: site, message: message)
+                    }
+                }
+            }
+        }
         var seen: Set<Int> = []
         var stack: [any LineageNode] = [rdd]
         while let node = stack.popLast() {

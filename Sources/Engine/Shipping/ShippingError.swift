@@ -7,6 +7,8 @@ public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupported(String)
     /// A task binary that does not decode in this build.
     case corrupt(String)
+    /// A function refers to a broadcast destroyed on the driver.
+    case destroyedBroadcast(operation: String, callSite: String, message: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(what) is not supported in cluster mode yet (it cannot be rebuilt in another process); "
                 + "run it with --master local[N]"
         case .corrupt(let s): return "cannot rebuild the task binary: \(s)"
+        case .destroyedBroadcast(let operation, let callSite, let message):
+            return "Task not serializable: \(operation) at \(callSite) uses a destroyed broadcast: \(message)"
         }
     }
 }
