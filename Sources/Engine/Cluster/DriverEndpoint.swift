@@ -56,13 +56,7 @@ final class DriverEndpoint: RpcHandler {
             receiveBlockMessage(payload, from: peer, responder: responder, parts)
             return
         }
-        let message: ClusterMessage
-        do {
-            message = try ClusterMessage.decode(payload)
-        } catch {
-            peer.refuse(error, responder: responder, logger: logger)
-            return
-        }
+        guard let message = peer.decoded(responder, logger: logger, { try ClusterMessage.decode(payload) }) else { return }
         switch message {
         case .retrieveAppConfig:
             responder?.reply(ClusterMessage.encodeAppConfig(parts.conf))
@@ -106,13 +100,7 @@ final class DriverEndpoint: RpcHandler {
     }
 
     private func receiveBlockMessage(_ payload: [UInt8], from peer: RpcPeer, responder: RpcResponder?, _ parts: Parts) {
-        let message: BlockMessage
-        do {
-            message = try BlockMessage.decode(payload)
-        } catch {
-            peer.refuse(error, responder: responder, logger: logger)
-            return
-        }
+        guard let message = peer.decoded(responder, logger: logger, { try BlockMessage.decode(payload) }) else { return }
         if parts.blockServer.handle(message, responder: responder) { return }
         switch message {
         case .getMapOutputStatuses(let shuffleId):

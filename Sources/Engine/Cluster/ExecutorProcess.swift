@@ -272,23 +272,13 @@ private final class ExecutorEndpoint: RpcHandler {
             return
         }
         if BlockMessage.isBlockMessage(type) {
-            do {
-                let message = try BlockMessage.decode(payload)
-                if !blockServer.handle(message, responder: responder) {
-                    responder?.fail("an executor does not take \(message.messageType)")
-                }
-            } catch {
-                peer.refuse(error, responder: responder, logger: logger)
+            guard let message = peer.decoded(responder, logger: logger, { try BlockMessage.decode(payload) }) else { return }
+            if !blockServer.handle(message, responder: responder) {
+                responder?.fail("an executor does not take \(message.messageType)")
             }
             return
         }
-        let message: ClusterMessage
-        do {
-            message = try ClusterMessage.decode(payload)
-        } catch {
-            peer.refuse(error, responder: responder, logger: logger)
-            return
-        }
+        guard let message = peer.decoded(responder, logger: logger, { try ClusterMessage.decode(payload) }) else { return }
         switch message {
         case .launchTask(let task): executor.launchTask(task)
         case .killTask(let taskId, let reason): executor.killTask(taskId, reason: reason)

@@ -9,4 +9,14 @@ extension RpcPeer {
         responder?.fail("\(error)")
         close(reason: "\(error)")
     }
+
+    /// The message `decode` gives, or nil after refusing the peer when it throws.
+    func decoded<M>(_ responder: RpcResponder?, logger: Logger, _ decode: () throws -> M) -> M? {
+        do {
+            return try decode()
+        } catch {
+            refuse(error, responder: responder, logger: logger)
+            return nil
+        }
+    }
 }

@@ -91,9 +91,16 @@ extension RDD {
     @inlinable
     public func reduce(_ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
                        line: Int = #line) throws(EngineError) -> T {
+        try reduce(shipped: .of(f), f, file: file, line: line)
+    }
+
+    /// `reduce` with `shipped` the function as it travels (a closure, or a named Codable type) and `f` the one applied.
+    @inlinable
+    func reduce(shipped: ShippedFunction, _ f: @escaping @Sendable (T, T) throws -> T, file: String,
+                line: Int) throws(EngineError) -> T {
         let parts = try context.runJob(self, callSite: "reduce at \(makeCallSite(file, line))",
                                        function: context.recordCall(ReduceAction<T>.self, "reduce", inputs: [self],
-                                                                    functions: [.of(f)], file: file, line: line) {
+                                                                    functions: [shipped], file: file, line: line) {
                                            ReduceAction<T>.make(f) })
         var acc: T?
         do {

@@ -34,18 +34,6 @@ extension RDD {
     @inlinable
     public func reduce<F: ReduceFunction>(_ f: F, file: String = #fileID, line: Int = #line) throws(EngineError) -> T
     where F.Value == T {
-        let g: @Sendable (T, T) throws -> T = { try f($0, $1) }
-        let parts = try context.runJob(self, callSite: "reduce at \(makeCallSite(file, line))",
-                                       function: context.recordCall(ReduceAction<T>.self, "reduce", inputs: [self],
-                                                                    functions: [.of(portable: f)], file: file, line: line) {
-                                           ReduceAction<T>.make(g) })
-        var acc: T?
-        do {
-            for p in parts { if let v = p.value { acc = try acc.map { try f($0, v) } ?? v } }
-        } catch {
-            throw .jobFailed("Job aborted: the reduce function failed on the driver: \(error)")
-        }
-        guard let result = acc else { throw .invalidArgument("reduce() on an empty RDD") }
-        return result
+        try reduce(shipped: .of(portable: f), { try f($0, $1) }, file: file, line: line)
     }
 }
