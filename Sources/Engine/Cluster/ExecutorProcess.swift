@@ -282,7 +282,10 @@ private final class ExecutorEndpoint: RpcHandler {
         switch message {
         case .launchTask(let task): executor.launchTask(task)
         case .killTask(let taskId, let reason): executor.killTask(taskId, reason: reason)
-        case .stopExecutor: end.set(.success(.stopped))
+        case .stopExecutor:
+            end.set(.success(.stopped))
+            // Closed from here, the connection's end is expected (no warning about pending heartbeats).
+            peer.close(reason: "the driver asked this executor to stop")
         default:
             logger.warning("Ignored \(message.messageType.name) from \(peer)")
             responder?.fail("an executor does not take \(message.messageType.name)")
