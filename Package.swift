@@ -3,7 +3,8 @@ import PackageDescription
 
 /// The engine: a Spark-like job engine for Swift.
 /// Import order (no target imports one above it in this list):
-/// engine-submit, examples → Engine → Scheduler → Broadcast → Storage → Network → CLibUV / CLZ4.
+/// engine-submit, examples → Engine → Runtime → Scheduler → Broadcast → Storage → CLZ4;
+/// Runtime is the only importer of Network (→ CLibUV).
 let package = Package(
     name: "swift-engine",
     platforms: [.macOS(.v15)],
@@ -29,17 +30,22 @@ let package = Package(
         .target(name: "Network", dependencies: ["CLibUV", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Storage",
-            dependencies: ["CLZ4", "Network", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CLZ4", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Broadcast", dependencies: ["Storage"]),
         .target(
             name: "Scheduler",
             dependencies: [
-                "Broadcast", "Storage", "Network", .product(name: "Logging", package: "swift-log"),
+                "Broadcast", "Storage", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Scheduler", "Broadcast", "Storage", "Network", "CShims", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Engine",
             dependencies: [
-                "Scheduler", "Broadcast", "Storage", "Network", "CShims", .product(name: "Logging", package: "swift-log"),
+                "Runtime", "Scheduler", "Broadcast", "Storage", "CShims", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "engine-submit",
@@ -53,6 +59,7 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Broadcast"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Scheduler", "Storage", "Broadcast", "Network"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         // Depends on the executables so that `swift test` builds them: the tests run them.
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "engine-submit", "word-count", "engine-bench", "broadcast-lookup"]),

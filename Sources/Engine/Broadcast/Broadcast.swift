@@ -1,5 +1,6 @@
 import Broadcast
 import Foundation
+import Runtime
 import Scheduler
 import Storage
 

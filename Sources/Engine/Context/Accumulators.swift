@@ -1,3 +1,4 @@
+import Runtime
 import Scheduler
 
 /// A sum of integers that tasks add to and the driver reads, as Spark's LongAccumulator.

@@ -1,6 +1,7 @@
 import Broadcast
 import Foundation
 import Logging
+import Runtime
 import Scheduler
 import Storage
 import Synchronization
@@ -51,46 +52,22 @@ public final class EngineContext: Sendable {
         EngineLogging.setUp(level: Logger.Level(rawValue: conf.get(EngineKeys.logLevel).lowercased()) ?? .info)
         logger = EngineLogging.logger("EngineContext")
 
-        MallocTuning.configure(arenas: self.master.cores)
-        let memoryManager: UnifiedMemoryManager
-        do {
-            memoryManager = try UnifiedMemoryManager.forExecutor(
-                memory: conf.get(EngineKeys.executorMemory), memoryFraction: conf.get(EngineKeys.memoryFraction),
-                storageFraction: conf.get(EngineKeys.memoryStorageFraction))
-        } catch {
-            throw .invalidArgument("\(error)")
-        }
+        let runtime = try EngineEnv.createDriverEnv(conf: conf, master: self.master)
+        let memoryManager = runtime.memoryManager
         self.memoryManager = memoryManager
         let memoryLine = "Executor memory \(ByteSize.format(conf.get(EngineKeys.executorMemory))): unified region "
             + "\(ByteSize.format(memoryManager.maxMemory)), storage region \(ByteSize.format(memoryManager.storagePoolSize))"
         logger.info("\(memoryLine)")
-
-        let cluster = self.master.isCluster ? try ClusterDriver(master: self.master, conf: conf, logger: logger) : nil
-        let localDirs = conf.get(EngineKeys.localDir).split(separator: ",").map(String.init).filter { !$0.isEmpty }
-        let blockManager: BlockManager
-        do {
-            blockManager = try BlockManager(executorId: "driver", host: cluster?.address.host ?? "localhost",
-                                            port: cluster?.address.port ?? 0,
-                                            localDirs: localDirs.isEmpty ? [NSTemporaryDirectory()] : localDirs,
-                                            memoryManager: memoryManager)
-        } catch {
-            throw .io(path: localDirs.joined(separator: ","), reason: "\(error); set engine.local.dir to a writable directory")
-        }
-        let broadcastManager = BroadcastManager(blockManager: blockManager,
-                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
-                                                compress: conf.get(EngineKeys.broadcastCompress),
-                                                checksum: conf.get(EngineKeys.broadcastChecksum),
-                                                factory: BroadcastFactories.named(conf.get(EngineKeys.broadcastFactory))
-                                                    ?? TorrentBroadcastFactory())
-        let tracker = MapOutputTracker()
-        let env = TaskEnvironment(executorId: "driver", blockManager: blockManager, broadcastManager: broadcastManager,
-                                  mapOutputTracker: tracker, shuffleCompress: conf.get(EngineKeys.shuffleCompress),
-                                  executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager)
+        let cluster = runtime.cluster
+        let blockManager = runtime.blockManager
+        let broadcastManager = runtime.broadcastManager
+        let tracker = runtime.mapOutputTracker
+        let env = runtime.taskEnvironment
         self.env = env
         let broadcasts = DriverBroadcasts(manager: broadcastManager)
         self.broadcasts = broadcasts
         if let cluster {
-            broadcasts.setExecutorRemoval { [weak cluster] id in cluster?.tellExecutors(.removeBroadcast(id)) }
+            broadcasts.setExecutorRemoval { [weak cluster] id in cluster?.removeBroadcast(id) }
         }
         let codec: any TaskBinaryCodec = conf.get(EngineKeys.testPortableTaskBinaries) || cluster != nil
             ? PortableTaskBinaryCodec(conf: conf, logger: EngineLogging.logger("TaskBinary")) : LocalTaskBinaryCodec()
@@ -137,7 +114,7 @@ public final class EngineContext: Sendable {
                 throw error
             }
         }
-        logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(LibUVInfo.version))")
+        logger.info("Running engine for app '\(self.appName)' with master \(self.master) (libuv \(EngineEnv.libuvVersion))")
     }
 
     /// Default number of partitions: `engine.default.parallelism`, else the master's cores.
@@ -308,7 +285,7 @@ public final class EngineContext: Sendable {
     }
 }
 
-import Network
+
 
 extension EngineContext {
     /// When this process was started in executor mode
@@ -319,13 +296,10 @@ extension EngineContext {
     public static func runExecutorIfRequested(appName: String) {
         let args = Array(CommandLine.arguments.dropFirst())
         guard ExecutorArguments.requested(args) else { return }
-        ExecutorProcess.run(args, appName: appName)
+        ExecutorProcess.run(args, appName: appName) { conf in
+            PortableTaskBinaryCodec(conf: conf, logger: EngineLogging.logger("TaskBinary"))
+        }
     }
-}
-
-/// libuv's version, shown at start-up so a run says what it linked.
-enum LibUVInfo {
-    static var version: String { LibUV.version }
 }
 
 /// Holds the last job's summary; a class so the scheduler's listener can share it.

@@ -1,3 +1,4 @@
+import Runtime
 import Scheduler
 import Storage
 import Synchronization
@@ -96,7 +97,7 @@ extension RDD {
     public func unpersist(blocking: Bool = true) -> RDD<T> {
         persistState.clear()
         _ = context.env.blockManagerMaster.removeRdd(id)
-        context.driver?.cluster?.tellExecutors(.removeRdd(id))
+        context.driver?.cluster?.removeRdd(id)
         let removed = context.env.blockManager.removeRdd(id)
         context.logger.info("Removed \(removed) cached blocks of \(debugName)")
         return self

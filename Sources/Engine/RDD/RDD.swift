@@ -1,3 +1,4 @@
+import Runtime
 import Scheduler
 
 /// A resilient distributed dataset, as Spark's RDD: an immutable, partitioned

@@ -1,3 +1,4 @@
+import Runtime
 import Scheduler
 import Storage
 

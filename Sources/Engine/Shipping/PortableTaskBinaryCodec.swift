@@ -1,4 +1,5 @@
 import Logging
+import Runtime
 import Scheduler
 import Storage
 import Synchronization

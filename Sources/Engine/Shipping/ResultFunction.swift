@@ -1,3 +1,4 @@
+import Runtime
 import Scheduler
 
 /// The function of a result stage: applied to each partition's stream on a task thread.

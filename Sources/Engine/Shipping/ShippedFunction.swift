@@ -1,3 +1,4 @@
+import Runtime
 import Storage
 
 /// A user function as it travels to executors in other processes: a closure literal that

@@ -1,0 +1,164 @@
+import Broadcast
+import Foundation
+import Logging
+import Network
+import Scheduler
+import Storage
+
+/// The runtime parts of one process, as Spark's SparkEnv: the memory manager, the BlockManager,
+/// the map output tracker, the broadcast manager and the network endpoints. The driver and every
+/// executor process build theirs through the one factory, ``create(conf:role:executorId:host:port:cores:memory:localDirs:)``:
+/// ``createDriverEnv(conf:master:)`` and ``createExecutorEnv(conf:executorId:host:cores:memory:localDirs:rpc:driver:)``
+/// only say which role the process plays.
+///
+/// Invariant: a driver's environment has no driver connection (its BlockManagerMaster and
+/// MapOutputTracker are local objects); an executor's has one, and every lookup of block locations
+/// or map outputs goes to the driver through it.
+package final class EngineEnv: Sendable {
+    /// Which side a process is on, and what the executor side needs of the driver.
+    package enum Role: Sendable {
+        /// The driver: `cluster` is its endpoint for executors in other processes (nil in local mode).
+        case driver(cluster: ClusterDriver?)
+        /// An executor process, connected to its driver through `rpc`.
+        case executor(rpc: RpcEnv, driver: RpcPeer)
+    }
+
+    package let conf: EngineConf
+    package let executorId: String
+    package let memoryManager: UnifiedMemoryManager
+    package let blockManager: BlockManager
+    package let broadcastManager: BroadcastManager
+    package let mapOutputTracker: MapOutputTracker
+    /// Fetches blocks from other processes (nil on the driver: executors fetch from it, not the reverse).
+    package let blockTransfer: RpcBlockTransferClient?
+    /// What a task running in this process sees.
+    package let taskEnvironment: TaskEnvironment
+    /// The driver's endpoint for executors in other processes (nil in local mode and on executors).
+    package let cluster: ClusterDriver?
+
+    private init(conf: EngineConf, executorId: String, memoryManager: UnifiedMemoryManager, blockManager: BlockManager,
+                 broadcastManager: BroadcastManager, mapOutputTracker: MapOutputTracker,
+                 blockTransfer: RpcBlockTransferClient?, taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
+        self.conf = conf
+        self.executorId = executorId
+        self.memoryManager = memoryManager
+        self.blockManager = blockManager
+        self.broadcastManager = broadcastManager
+        self.mapOutputTracker = mapOutputTracker
+        self.blockTransfer = blockTransfer
+        self.taskEnvironment = taskEnvironment
+        self.cluster = cluster
+    }
+
+    /// The largest message between processes (a task's result travels in one).
+    package static let maxFrameSize = 256 << 20
+    /// The largest piece of a block one request fetches.
+    package static let chunkSize = 8 << 20
+
+    /// The driver's environment. With a cluster master it listens for executors (the driver's
+    /// BlockManager serves blocks at that address).
+    package static func createDriverEnv(conf: EngineConf, master: MasterURL) throws(EngineError) -> EngineEnv {
+        let cluster = master.isCluster ? try ClusterDriver(master: master, conf: conf,
+                                                           logger: EngineLogging.logger("EngineContext")) : nil
+        let localDirs = conf.get(EngineKeys.localDir)
+        do {
+            return try create(conf: conf, role: .driver(cluster: cluster), executorId: "driver",
+                              host: cluster?.address.host ?? "localhost", port: cluster?.address.port ?? 0,
+                              cores: master.cores, memory: conf.get(EngineKeys.executorMemory), localDirs: localDirs)
+        } catch let error as EngineError {
+            cluster?.stop()
+            throw error
+        } catch {
+            cluster?.stop()
+            throw .io(path: localDirs, reason: "\(error); set engine.local.dir to a writable directory")
+        }
+    }
+
+    /// An executor process's environment, once it has the driver's configuration.
+    package static func createExecutorEnv(conf: EngineConf, executorId: String, host: String, port: Int, cores: Int,
+                                          memory: Int64, localDirs: String, rpc: RpcEnv,
+                                          driver: RpcPeer) throws -> EngineEnv {
+        try create(conf: conf, role: .executor(rpc: rpc, driver: driver), executorId: executorId, host: host, port: port,
+                   cores: cores, memory: memory, localDirs: localDirs)
+    }
+
+    /// The one factory: builds the memory manager, BlockManager, map output tracker and broadcast
+    /// manager for either role, and wires the executor side to its driver.
+    private static func create(conf: EngineConf, role: Role, executorId: String, host: String, port: Int, cores: Int,
+                               memory: Int64, localDirs: String) throws -> EngineEnv {
+        MallocTuning.configure(arenas: cores)
+        let memoryManager: UnifiedMemoryManager
+        do {
+            memoryManager = try UnifiedMemoryManager.forExecutor(
+                memory: memory, memoryFraction: conf.get(EngineKeys.memoryFraction),
+                storageFraction: conf.get(EngineKeys.memoryStorageFraction))
+        } catch {
+            throw EngineError.invalidArgument("\(error)")
+        }
+        let dirs = localDirs.split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        let blockManager = try BlockManager(executorId: executorId, host: host, port: port,
+                                            localDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs,
+                                            memoryManager: memoryManager)
+        let timeout = conf.get(EngineKeys.networkTimeout)
+        let tracker: MapOutputTracker
+        let master: BlockManagerMaster
+        let transfer: RpcBlockTransferClient?
+        var pieceSources: [any BroadcastPieceSource] = []
+        let cluster: ClusterDriver?
+        switch role {
+        case .driver(let driverCluster):
+            cluster = driverCluster
+            tracker = MapOutputTracker()
+            master = BlockManagerMaster()
+            transfer = nil
+        case .executor(let rpc, let driver):
+            cluster = nil
+            let client = RpcBlockTransferClient(rpc: rpc, timeout: timeout, chunkSize: chunkSize)
+            transfer = client
+            tracker = MapOutputTracker(remote: { shuffleId in
+                let ask = BlockMessage.getMapOutputStatuses(shuffleId: shuffleId)
+                return try BlockMessage.decodeStatuses(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
+                                                                      timeout: timeout))
+            })
+            master = BlockManagerMaster(forward: { manager, block, level, mem, disk in
+                let update = BlockMessage.updateBlockInfo(manager: manager, block: block, level: level, memSize: mem,
+                                                          diskSize: disk)
+                driver.send(type: update.typeNumber, payload: update.encode())
+            }, locate: { block in
+                let ask = BlockMessage.getLocations(block)
+                return (try? BlockMessage.decodeManagers(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
+                                                                        timeout: timeout))) ?? []
+            })
+            let replicationLogger = EngineLogging.logger("BlockManager")
+            blockManager.setReplicator { [weak blockManager] block, level, bytes in
+                guard let blockManager else { return }
+                Replication.replicate(block, level: level, bytes: bytes, from: blockManager.blockManagerId, driver: driver,
+                                      rpc: rpc, timeout: timeout, logger: replicationLogger)
+            }
+            // Broadcast pieces (task binaries too) come from whichever node holds them: the
+            // driver, or executors that fetched them before (they report each piece they keep).
+            let driverSource = DriverPieceSource(client: client, driver: driver)
+            pieceSources = [conf.get(EngineKeys.testBroadcastFromDriverOnly) ? driverSource
+                : TorrentPieceSource(client: client, driver: driverSource, master: master, me: blockManager.blockManagerId)]
+        }
+        let broadcastManager = BroadcastManager(blockManager: blockManager,
+                                                pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
+                                                compress: conf.get(EngineKeys.broadcastCompress),
+                                                checksum: conf.get(EngineKeys.broadcastChecksum),
+                                                factory: BroadcastFactories.named(conf.get(EngineKeys.broadcastFactory))
+                                                    ?? TorrentBroadcastFactory(),
+                                                sources: pieceSources)
+        let taskEnvironment = TaskEnvironment(executorId: executorId, blockManager: blockManager,
+                                              broadcastManager: broadcastManager, mapOutputTracker: tracker,
+                                              shuffleCompress: conf.get(EngineKeys.shuffleCompress),
+                                              executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager,
+                                              blockManagerMaster: master, blockTransfer: transfer,
+                                              maxBytesInFlight: conf.get(EngineKeys.reducerMaxSizeInFlight))
+        return EngineEnv(conf: conf, executorId: executorId, memoryManager: memoryManager, blockManager: blockManager,
+                         broadcastManager: broadcastManager, mapOutputTracker: tracker, blockTransfer: transfer,
+                         taskEnvironment: taskEnvironment, cluster: cluster)
+    }
+
+    /// libuv's version, shown at start-up so a run says what it linked.
+    package static var libuvVersion: String { LibUV.version }
+}

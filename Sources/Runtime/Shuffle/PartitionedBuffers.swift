@@ -1,0 +1,101 @@
+import Runtime
+import Scheduler
+import Storage
+
+/// The map side of a shuffle without combine: serialized `(K, V)` records in one buffer per
+/// reduce partition, as Spark's BypassMergeSortShuffleWriter but in memory while the task's
+/// ``TaskMemoryManager`` grants it. When refused, every buffer goes to one spill file
+/// (one segment of lz4 frames per reduce partition, their offsets kept in memory) and the
+/// buffers start over. ``write(to:)`` writes each reduce partition as its spilled segments
+/// followed by its buffer: records need no order within a partition.
+///
+/// Invariant: `bytes` is the number of record bytes appended since the last spill.
+@usableFromInline
+package struct PartitionedBuffers<K, V> {
+    @usableFromInline package var buffers: [ByteWriter]
+    @usableFromInline package var bytes = 0
+    @usableFromInline package var nextCheck = 4096
+    @usableFromInline package let key: ElementCodec<K>
+    @usableFromInline package let value: ElementCodec<V>
+    let context: TaskContext
+    private var grant = MemoryGrant()
+    /// Per spill: its file and each reduce partition's (offset, length) in it.
+    private var spills: [(path: String, segments: [(offset: Int64, length: Int64)])] = []
+    private var files: SpillFiles?
+
+    @usableFromInline
+    package init(numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>, context: TaskContext) {
+        buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
+        self.key = key
+        self.value = value
+        self.context = context
+    }
+
+    /// Appends one record to reduce partition `p`; may spill.
+    @inlinable
+    package mutating func append(_ k: K, _ v: V, to p: Int) throws {
+        let before = buffers[p].count
+        try key.write(k, &buffers[p])
+        try value.write(v, &buffers[p])
+        bytes &+= buffers[p].count &- before
+        if bytes >= nextCheck { try checkMemory() }
+    }
+
+    /// Asks for memory for the buffers' capacity; spills them when refused.
+    @usableFromInline
+    package mutating func checkMemory() throws {
+        nextCheck = bytes + 4096
+        var estimate: Int64 = 0
+        for b in buffers { estimate += Int64(b.bytes.capacity) }
+        if grant.covers(estimate, from: context.memoryManager) { return }
+        try spill(estimate: estimate)
+    }
+
+    private mutating func spill(estimate: Int64) throws {
+        let files = self.files ?? SpillFiles(context: context)
+        self.files = files
+        let path = try files.newPath()
+        var w = try SpillWriter(path: path)
+        var segments: [(offset: Int64, length: Int64)] = []
+        segments.reserveCapacity(buffers.count)
+        let diskBytes: Int64
+        do {
+            for p in buffers.indices {
+                let start = w.offset
+                swap(&w.buffer, &buffers[p])
+                try w.flush()
+                buffers[p] = ByteWriter()
+                segments.append((start, w.offset - start))
+            }
+            diskBytes = try w.finish()
+        } catch {
+            w.abort()
+            files.remove(path)
+            throw error
+        }
+        spills.append((path, segments))
+        grant.release(to: context.memoryManager)
+        context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
+        spillLogger.info("Task \(context.taskAttemptId) spilling shuffle buffers of \(ExternalCombineMap<Int, Int>.megabytes(estimate)) to disk (\(spills.count) time\(spills.count == 1 ? "" : "s") so far)")
+        bytes = 0
+        nextCheck = 4096
+    }
+
+    /// Writes each reduce partition: its spilled segments, then its buffer; removes the spill files.
+    @usableFromInline
+    package mutating func write(to writer: ShuffleMapOutputWriter) throws {
+        for p in buffers.indices {
+            for (path, segments) in spills where segments[p].length > 0 {
+                let reader = try SpillReader(path: path, offset: segments[p].offset, length: segments[p].length)
+                while let frame = try reader.nextFrame() {
+                    try frame.bytes.withUnsafeBytes { raw in try writer.writePartition(p, raw) }
+                }
+            }
+            if buffers[p].count > 0 {
+                try buffers[p].bytes.withUnsafeBytes { raw in try writer.writePartition(p, raw) }
+            }
+        }
+        for s in spills { files?.remove(s.path) }
+        spills = []
+    }
+}
