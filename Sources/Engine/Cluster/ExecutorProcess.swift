@@ -6,6 +6,7 @@ import Network
 import Scheduler
 import Storage
 import Synchronization
+import Threads
 
 /// An executor process, as Spark's CoarseGrainedExecutorBackend: it connects to the driver,
 /// takes the application's configuration from it, registers, runs the tasks the driver

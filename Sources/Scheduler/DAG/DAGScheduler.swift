@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Storage
 import Synchronization
+import Threads
 
 /// The shell around ``DAGSchedulerState``: one OS thread takes events in order, feeds
 /// them to the state machine and carries out its directives — serializing and
