@@ -3,8 +3,9 @@ import PackageDescription
 
 /// The engine: a Spark-like job engine for Swift.
 /// Import order (no target imports one above it in this list):
-/// engine-submit, examples → Engine → Runtime → Scheduler → Broadcast → Storage → CLZ4;
-/// Runtime is the only importer of Network (→ CLibUV).
+/// engine-submit, examples → Engine → Runtime → Scheduler → Broadcast → Storage → CLZ4 / Threads;
+/// Runtime is the only importer of Network (→ CLibUV, Threads). Threads (the one set of concurrency
+/// primitives: ConditionLock, Latch, BlockingQueue, OSThread) imports nothing of the engine.
 let package = Package(
     name: "swift-engine",
     platforms: [.macOS(.v15)],
@@ -27,25 +28,26 @@ let package = Package(
             name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]),
         .target(name: "CShims"),
-        .target(name: "Network", dependencies: ["CLibUV", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Threads"),
+        .target(name: "Network", dependencies: ["CLibUV", "Threads", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Storage",
-            dependencies: ["CLZ4", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CLZ4", "Threads", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Broadcast", dependencies: ["Storage"]),
         .target(
             name: "Scheduler",
             dependencies: [
-                "Broadcast", "Storage", .product(name: "Logging", package: "swift-log"),
+                "Broadcast", "Storage", "Threads", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Runtime",
             dependencies: [
-                "Scheduler", "Broadcast", "Storage", "Network", "CShims", .product(name: "Logging", package: "swift-log"),
+                "Scheduler", "Broadcast", "Storage", "Network", "Threads", "CShims", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Engine",
             dependencies: [
-                "Runtime", "Scheduler", "Broadcast", "Storage", "CShims", .product(name: "Logging", package: "swift-log"),
+                "Runtime", "Scheduler", "Broadcast", "Storage", "Threads", "CShims", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "engine-submit",
@@ -56,9 +58,10 @@ let package = Package(
             name: "engine-bench",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/EngineBench"),
-        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Threads"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Broadcast"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Storage", "Broadcast", "Threads"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Scheduler", "Storage", "Broadcast", "Network"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         // Depends on the executables so that `swift test` builds them: the tests run them.

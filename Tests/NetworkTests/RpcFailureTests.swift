@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import Threads
 
 @testable import Network
 
@@ -20,7 +21,7 @@ extension NetworkSuite {
 
             // The asynchronous variant times out through the loop's timer.
             let outcome = TestThread { () -> (Result<[UInt8], NetworkError>, Double) in
-                let promise = BlockingPromise<(Result<[UInt8], NetworkError>, Double)>()
+                let promise = Latch<(Result<[UInt8], NetworkError>, Double)>()
                 let start = Date()
                 peer.ask(type: 4, payload: [2], timeout: 0.3) { promise.fulfill(($0, Date().timeIntervalSince(start))) }
                 return promise.wait(timeout: 5) ?? (.failure(.closed), 99)

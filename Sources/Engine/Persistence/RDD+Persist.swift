@@ -2,6 +2,7 @@ import Runtime
 import Scheduler
 import Storage
 import Synchronization
+import Threads
 
 /// An RDD's storage level, and how its records are serialized when the level needs it.
 final class PersistState<T>: @unchecked Sendable {
@@ -116,10 +117,10 @@ extension RDD {
         guard let client = ctx.env.blockTransfer, let serializer else { return nil }
         let me = ctx.env.blockManager.blockManagerId
         for holder in ctx.env.blockManagerMaster.locations(block).filter({ $0 != me }).shuffled() {
-            let box = RemoteBlockBox()
-            client.fetch(block, from: holder, offset: 0, length: Int.max) { box.set($0) }
+            let box = Latch<Result<[UInt8], any Error>>()
+            client.fetch(block, from: holder, offset: 0, length: Int.max) { box.fulfill($0) }
             do {
-                let chunks = try serializer.unframe(try box.wait())
+                let chunks = try serializer.unframe(try box.wait().get())
                 context.logger.info("Read \(block) from \(holder.executorId) instead of computing it")
                 return chunks
             } catch {

@@ -1,5 +1,6 @@
 import CLibUV
 import Synchronization
+import Threads
 
 #if canImport(Glibc)
 import Glibc
@@ -46,8 +47,9 @@ public final class EventLoop: Sendable {
 
     private let queue = Mutex(WorkQueue())
     private let loopThreadKey = Atomic<UInt>(0)
-    private let thread = Mutex<pthread_t?>(nil)
-    private let exited = ConditionMutex(false)
+    private let thread = Mutex<OSThread?>(nil)
+    /// Fulfilled by the loop thread as it ends, for a `shutdown` that cannot join it (another `shutdown` did).
+    private let exited = Latch<Void>()
 
     /// Starts a loop named `name` on a new thread. Throws `.bindFailed` naming the loop if libuv or the thread
     /// cannot be set up (out of file descriptors or threads).
@@ -70,10 +72,10 @@ public final class EventLoop: Sendable {
             throw .bindFailed(address: "event loop \"\(name)\"", reason: "libuv setup failed: \(uvErrorText(rc))")
         }
         uv_handle_set_data(asHandle(wakeup), Unmanaged.passUnretained(self).toOpaque())
-        switch OSThread.start(name: name, { [self] in self.run() }) {
-        case .success(let t):
+        do {
+            let t = try OSThread.start(name: name, { [self] in self.run() })
             thread.withLock { $0 = t }
-        case .failure(let error):
+        } catch {
             uv_close(asHandle(wakeup), nil)
             uv_run(uvLoop, UV_RUN_DEFAULT)
             uv_loop_close(uvLoop)
@@ -101,7 +103,7 @@ public final class EventLoop: Sendable {
 
     /// Whether the calling thread is this loop's thread (false for every thread once the loop has ended).
     public var isOnLoopThread: Bool {
-        loopThreadKey.load(ordering: .acquiring) == threadKey(OSThread.current)
+        loopThreadKey.load(ordering: .acquiring) == OSThread.current.id
     }
 
     /// Closes every handle on the loop, lets their close callbacks run, ends the loop thread and waits for it to
@@ -118,20 +120,20 @@ public final class EventLoop: Sendable {
             return t
         }
         if isOnLoopThread {
-            if let own { OSThread.detach(own) }
+            own?.detach()
             return
         }
         if let own {
-            OSThread.join(own)
+            own.join()
         } else {
-            _ = exited.wait { $0 ? true : nil }
+            exited.wait()
         }
     }
 
     // MARK: - On the loop thread
 
     private func run() {
-        loopThreadKey.store(threadKey(OSThread.current), ordering: .releasing)
+        loopThreadKey.store(OSThread.current.id, ordering: .releasing)
         uv_run(uvLoop, UV_RUN_DEFAULT)
         // Every handle is closed. Run what was queued meanwhile, then refuse more.
         isStopping = true
@@ -149,7 +151,7 @@ public final class EventLoop: Sendable {
         }  // else a handle is still open: leak the loop rather than free memory libuv still uses.
         // A later thread may get this thread's id: from now on no thread is the loop thread.
         loopThreadKey.store(0, ordering: .releasing)
-        exited.withLockNotifyingAll { $0 = true }
+        exited.fulfill(())
     }
 
     private func runQueuedWork() {
@@ -179,15 +181,6 @@ public final class EventLoop: Sendable {
         wakeup.deallocate()
         readBuffer.deallocate()
     }
-}
-
-/// A comparable key for a thread id (pthread_t is an integer on Linux and a pointer on Darwin).
-private func threadKey(_ thread: pthread_t) -> UInt {
-    #if canImport(Glibc)
-    UInt(thread)
-    #else
-    UInt(bitPattern: thread)
-    #endif
 }
 
 /// Writing to a socket whose peer went away must fail with EPIPE, not kill the process: the first loop ignores

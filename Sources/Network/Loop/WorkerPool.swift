@@ -1,10 +1,5 @@
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Threads
 
 /// A fixed number of named OS threads draining one queue of closures, for work a handler must not do on the loop
 /// thread (reading a block from disk before replying, say).
@@ -32,18 +27,18 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    private let queue = ConditionMutex(Queue())
-    private let threads = Mutex<[pthread_t]>([])
+    private let queue = ConditionLock(Queue())
+    private let threads = Mutex<[OSThread]>([])
 
     /// Starts `threads` threads (at least 1) named after `name`.
     public init(name: String, threads count: Int) {
         precondition(count >= 1, "a WorkerPool needs at least one thread, got \(count)")
         self.name = name
-        var started: [pthread_t] = []
+        var started: [OSThread] = []
         for i in 0..<count {
-            switch OSThread.start(name: "\(name)-\(i)", { [self] in self.work() }) {
-            case .success(let t): started.append(t)
-            case .failure(let error):
+            do {
+                started.append(try OSThread.start(name: "\(name)-\(i)", { [self] in self.work() }))
+            } catch {
                 precondition(!started.isEmpty, "WorkerPool \"\(name)\" could not start a thread: \(error)")
             }
         }
@@ -67,10 +62,10 @@ public final class WorkerPool: Sendable {
             return t
         }
         for t in own {
-            if OSThread.equal(t, OSThread.current) {
-                OSThread.detach(t)
+            if t == .current {
+                t.detach()
             } else {
-                OSThread.join(t)
+                t.join()
             }
         }
     }

@@ -1,3 +1,5 @@
+import Threads
+
 /// An ask waiting for its answer, kept by its `RpcPeer` until the answer, the timeout or the connection's end.
 ///
 /// Invariant: whoever removes the entry from the peer's table (under the peer's lock) completes it, so it completes
@@ -8,7 +10,7 @@ struct PendingAsk: Sendable {
         /// An asynchronous ask: the callback runs on the loop thread.
         case callback(@Sendable (Result<[UInt8], NetworkError>) -> Void)
         /// A blocking ask: the waiting thread is woken.
-        case waiter(BlockingPromise<Result<[UInt8], NetworkError>>)
+        case waiter(Latch<Result<[UInt8], NetworkError>>)
     }
 
     let type: UInt16

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import Threads
 
 /// What an `RpcEnv` is made of, shared with its loop-side objects (listeners, connections, the ask timer) — which
 /// hold this rather than the public `RpcEnv`, so the `RpcEnv` can shut everything down from its `deinit`.
@@ -59,7 +60,7 @@ final class RpcEnvCore: Sendable {
         case .failure(let failure): throw .bindFailed(address: requested.description, reason: failure.reason)
         }
         let address = host.isEmpty ? NetworkAddress(host: socket.ip, port: port) : requested
-        let promise = BlockingPromise<Result<NetworkAddress, NetworkError>>()
+        let promise = Latch<Result<NetworkAddress, NetworkError>>()
         let work: @Sendable () -> Void = { [self] in
             promise.fulfill(Listener.start(env: self, address: address, socket: socket))
         }
@@ -68,7 +69,7 @@ final class RpcEnvCore: Sendable {
         } else if !loop.tryExecute(work) {
             throw .closed
         }
-        let bound = try promise.wait()!.get()
+        let bound = try promise.wait().get()
         logger.info("RpcEnv \"\(name)\" listening on \(bound)")
         return bound
     }
@@ -159,7 +160,7 @@ final class RpcEnvCore: Sendable {
 /// Lets one thread at a time connect to an address in `RpcEnv.peer(for:timeout:)`, so concurrent callers share one
 /// cached connection instead of racing to open several.
 private final class ConnectGate: Sendable {
-    private let busy = ConditionMutex(false)
+    private let busy = ConditionLock(false)
 
     /// Waits at most `timeout` seconds to get in; whether it got in.
     func enter(timeout: Double) -> Bool {

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import Threads
 
 /// One TCP connection to another process, usable in both directions: the side that connected and the side that
 /// accepted can both `send` and `ask`. Thread-safe.
@@ -66,16 +67,16 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
             !env.loop.isOnLoopThread,
             "RpcPeer.ask(type:payload:timeout:) blocks and must not run on the event loop's thread; "
                 + "use ask(type:payload:timeout:completion:) in handlers")
-        let promise = BlockingPromise<Result<[UInt8], NetworkError>>()
+        let promise = Latch<Result<[UInt8], NetworkError>>()
         guard let id = startAsk(type: type, payload: payload, timeout: timeout, completion: .waiter(promise)) else {
-            return try promise.wait()!.get()
+            return try promise.wait().get()
         }
         if let result = promise.wait(timeout: timeout) { return try result.get() }
         // Our own deadline passed: fail the ask here unless the loop is completing it right now.
         if let ask = state.withLock({ $0.pending.removeValue(forKey: id) }) {
             throw .timeout(peer: remoteAddress, messageType: type, seconds: ask.timeout)
         }
-        return try promise.wait()!.get()
+        return try promise.wait().get()
     }
 
     /// Sends a request; `completion` gets the answer or the error (`.timeout` after `timeout` seconds, enforced by
@@ -131,7 +132,7 @@ public final class RpcPeer: Sendable, Hashable, CustomStringConvertible {
         }
         let id = nextRequestId.wrappingAdd(1, ordering: .relaxed).oldValue
         let frame = OutgoingFrame(kind: .request, requestId: id, type: type, body: payload)
-        let deadline = Monotonic.nanoseconds() &+ Monotonic.nanoseconds(fromSeconds: timeout)
+        let deadline = Monotonic.deadline(afterSeconds: timeout)
         let ask = PendingAsk(type: type, timeout: timeout, deadline: deadline, completion: completion)
         if let error = enqueue(frame, registering: (id, ask)) {
             deliverAtOnce(.failure(error), to: completion)

@@ -1,4 +1,5 @@
 import CLibUV
+import Threads
 
 /// One outgoing connect, shared by the thread waiting in `RpcEnv.connect` and the loop doing it.
 ///
@@ -9,7 +10,7 @@ final class ConnectAttempt: @unchecked Sendable {  // @unchecked: `connection` i
     let env: RpcEnvCore
     let address: NetworkAddress
     let socket: SocketAddress
-    let promise = BlockingPromise<Result<RpcPeer, NetworkError>>()
+    let promise = Latch<Result<RpcPeer, NetworkError>>()
     private var connection: Connection?
     private let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
 

@@ -2,6 +2,7 @@ import Broadcast
 import Network
 import Scheduler
 import Storage
+import Threads
 
 /// Why a block could not be fetched from another process.
 struct BlockFetchError: Error, CustomStringConvertible {
@@ -40,9 +41,9 @@ package final class RpcBlockTransferClient: BlockTransferClient {
 
     /// The whole of `block` from the process at the other end of `peer`, or nil if it does not hold it. Blocks.
     func fetchWhole(_ block: BlockId, via peer: RpcPeer, holder: String) throws -> [UInt8]? {
-        let promise = ResultBox<[UInt8]?>()
-        next(peer, block, holder: holder, offset: 0, remaining: Int.max, collected: []) { promise.set($0) }
-        return try promise.wait()
+        let promise = Latch<Result<[UInt8]?, any Error>>()
+        next(peer, block, holder: holder, offset: 0, remaining: Int.max, collected: []) { promise.fulfill($0) }
+        return try promise.wait().get()
     }
 
     /// Bytes `[offset, offset + length)` of `block` (to its end when shorter): nil if not held.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Network
-import Synchronization
+import Threads
 
 #if canImport(Glibc)
 import Glibc
@@ -16,13 +16,17 @@ import Glibc
 /// connection to the driver drops. ``stop(grace:)`` waits for the executors the driver told
 /// to stop, then kills what is left. A reaper thread per process reports an exit to
 /// `onExit` (the driver forgets that executor and reruns its work).
-final class LocalClusterLauncher: @unchecked Sendable {
-    // Unchecked: `children` and `stopping` are guarded by `condition`.
-    private let condition = NSCondition()
-    private var children: [String: pid_t] = [:]
-    private var stopping = false
-    /// Set when stop gave up waiting for executors: the launcher thread may end.
-    private var released = false
+final class LocalClusterLauncher: Sendable {
+    private struct Children {
+        var running: [String: pid_t] = [:]
+        var stopping = false
+        /// Set when stop gave up waiting for executors: the launcher thread may end.
+        var released = false
+    }
+
+    /// The launcher thread and ``stop(grace:)`` wait on it for the processes to exit; each
+    /// reaper notifies it.
+    private let children = ConditionLock(Children())
     private let executors: Int
     private let cores: Int
     private let memoryMB: Int
@@ -49,29 +53,19 @@ final class LocalClusterLauncher: @unchecked Sendable {
 
     /// Spawns every executor process; throws if one cannot be started.
     func start() throws(EngineError) {
-        let done = ResultBox<Void>()
-        let thread = Thread { [self] in
-            do {
+        let done = Latch<Result<Void, EngineError>>()
+        startOSThread(name: "local-cluster-launcher") { [self] in
+            do throws(EngineError) {
                 for id in executorIds { try spawn(id) }
-                done.set(.success(()))
+                done.fulfill(.success(()))
             } catch {
-                done.set(.failure(error))
+                done.fulfill(.failure(error))
             }
             // Stays alive until every executor has exited: the executors' parent-death signal
             // follows this thread, and leaving earlier would SIGKILL them before they clean up.
-            condition.lock()
-            while !(stopping && children.isEmpty) && !released { condition.wait() }
-            condition.unlock()
+            children.wait { c in (c.stopping && c.running.isEmpty) || c.released ? () : nil }
         }
-        thread.name = "local-cluster-launcher"
-        thread.start()
-        do {
-            try done.wait()
-        } catch let e as EngineError {
-            throw e
-        } catch {
-            throw .io(path: CommandLine.arguments.first ?? "", reason: "\(error)")
-        }
+        try done.wait().get()
     }
 
     private func scratch(_ id: String) -> String {
@@ -101,13 +95,9 @@ final class LocalClusterLauncher: @unchecked Sendable {
             throw .io(path: exe, reason: "cannot start executor process \(id): \(String(cString: strerror(rc)))")
         }
         let child = pid
-        condition.lock()
-        children[id] = child
-        condition.unlock()
+        children.withLock { $0.running[id] = child }
         logger.info("Started executor \(id) as process \(child)")
-        let reaper = Thread { [self] in reap(id, child) }
-        reaper.name = "reaper-\(id)"
-        reaper.start()
+        startOSThread(name: "reaper-\(id)") { [self] in reap(id, child) }
     }
 
     private func reap(_ id: String, _ pid: pid_t) {
@@ -115,11 +105,10 @@ final class LocalClusterLauncher: @unchecked Sendable {
         var r: pid_t
         repeat { r = waitpid(pid, &status, 0) } while r == -1 && errno == EINTR
         try? FileManager.default.removeItem(atPath: scratch(id))
-        condition.lock()
-        children[id] = nil
-        let expected = stopping
-        condition.broadcast()
-        condition.unlock()
+        let expected = children.withLockNotifyingAll { c in
+            c.running[id] = nil
+            return c.stopping
+        }
         let how: String
         if r == -1 {
             how = "could not be waited for"
@@ -140,30 +129,20 @@ final class LocalClusterLauncher: @unchecked Sendable {
     /// Waits up to `grace` seconds for the executor processes to exit (the driver told them to
     /// stop), then SIGKILLs the rest and waits for them. Idempotent.
     func stop(grace: Double) {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        let deadline = Date(timeIntervalSinceNow: grace)
-        while !children.isEmpty && condition.wait(until: deadline) {}
-        let left = children
-        condition.unlock()
+        children.withLockNotifyingAll { $0.stopping = true }
+        let left = children.wait(timeout: grace) { c in c.running.isEmpty ? [:] : nil }
+            ?? children.withLock { $0.running }
         for (id, pid) in left {
             logger.warning("Executor \(id) (process \(pid)) did not stop within \(grace) s: killing it")
             kill(pid, SIGKILL)
         }
-        condition.lock()
-        let hardDeadline = Date(timeIntervalSinceNow: 5)
-        while !children.isEmpty && condition.wait(until: hardDeadline) {}
-        released = true
-        condition.broadcast()
-        condition.unlock()
+        _ = children.wait(timeout: 5) { c in c.running.isEmpty ? () : nil }
+        children.withLockNotifyingAll { $0.released = true }
     }
 
     /// PIDs of the executor processes still running, by executor id.
     var runningProcesses: [String: Int32] {
-        condition.lock()
-        defer { condition.unlock() }
-        return children
+        children.withLock { $0.running }
     }
 }
 

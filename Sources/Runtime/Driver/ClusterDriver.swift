@@ -5,6 +5,7 @@ import Network
 import Scheduler
 import Storage
 import Synchronization
+import Threads
 
 /// The driver's side of a cluster master (`local-cluster[E,C,M]` or `engine://HOST:PORT`):
 /// its RPC endpoint and listening address, the local-cluster launcher, the heartbeat check,

@@ -6,6 +6,7 @@ import Network
 import Scheduler
 import Storage
 import Synchronization
+import Threads
 
 /// An executor process, as Spark's CoarseGrainedExecutorBackend: it connects to the driver,
 /// takes the application's configuration from it, registers, runs the tasks the driver
@@ -223,14 +224,14 @@ private final class ExecutorRuntime: Sendable {
 private final class ExecutorEndpoint: RpcHandler {
     let driver = Mutex<RpcPeer?>(nil)
     private let parts = Mutex<(executor: Executor, blockServer: BlockServer)?>(nil)
-    private let end = ResultBox<ExecutorEnd>()
+    private let end = Latch<ExecutorEnd>()
     private let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
 
     func attach(executor: Executor, blockServer: BlockServer) { parts.withLock { $0 = (executor, blockServer) } }
 
-    func waitForEnd() -> ExecutorEnd { (try? end.wait()) ?? .stopped }
+    func waitForEnd() -> ExecutorEnd { end.wait() }
 
     func receive(type: UInt16, payload: [UInt8], from peer: RpcPeer, responder: RpcResponder?) {
         guard let (executor, blockServer) = parts.withLock({ $0 }) else {
@@ -249,7 +250,7 @@ private final class ExecutorEndpoint: RpcHandler {
         case .launchTask(let task): executor.launchTask(task)
         case .killTask(let taskId, let reason): executor.killTask(taskId, reason: reason)
         case .stopExecutor:
-            end.set(.success(.stopped))
+            end.fulfill(.stopped)
             // Closed from here, the connection's end is expected (no warning about pending heartbeats).
             peer.close(reason: "the driver asked this executor to stop")
         default:
@@ -260,11 +261,11 @@ private final class ExecutorEndpoint: RpcHandler {
 
     func peerDisconnected(_ peer: RpcPeer, reason: String) {
         guard driver.withLock({ $0 }) === peer else { return }
-        end.set(.success(.driverLost(reason)))
+        end.fulfill(.driverLost(reason))
     }
 
     /// The driver stopped answering.
-    func lostDriver(_ reason: String) { end.set(.success(.driverLost(reason))) }
+    func lostDriver(_ reason: String) { end.fulfill(.driverLost(reason)) }
 }
 
 /// When the driver last answered a heartbeat.

@@ -1,5 +1,4 @@
 import Scheduler
-import Runtime
 import Storage
 
 /// Writes and reads one kind of record in the shuffle's compact binary format.

@@ -1,5 +1,4 @@
 import Logging
-import Runtime
 import Scheduler
 import Storage
 

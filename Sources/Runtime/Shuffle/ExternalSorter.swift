@@ -1,4 +1,3 @@
-import Runtime
 import Scheduler
 import Storage
 

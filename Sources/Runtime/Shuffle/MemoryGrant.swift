@@ -1,5 +1,4 @@
 import Scheduler
-import Runtime
 import Storage
 
 /// The execution memory one spillable structure holds (an aggregation map, a sort buffer,

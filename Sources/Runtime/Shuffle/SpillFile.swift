@@ -1,5 +1,4 @@
 import Foundation
-import Runtime
 import Scheduler
 import Storage
 import Synchronization

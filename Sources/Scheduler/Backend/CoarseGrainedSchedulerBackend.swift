@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Threads
 
 /// Runs tasks on executors in other processes, each reached through an
 /// ``ExecutorChannel``, as Spark's CoarseGrainedSchedulerBackend with its DriverEndpoint and
@@ -51,7 +52,9 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
     private let clock: any SchedulerClock
     private let logger: Logger
     private let state = Mutex(State())
-    private let registrations = RegistrationSignal()
+    /// Guards nothing: ``waitForExecutors(minRegistered:timeout:)`` waits on it, re-reading
+    /// `state` each time it is woken; a registration and ``stop()`` notify it after changing `state`.
+    private let registrations = ConditionLock(())
 
     /// A backend for a driver whose binary has build-id `driverBuildId`. Heartbeat times come
     /// from `clock`; ``waitForExecutors(minRegistered:timeout:)`` waits in real time.
@@ -87,7 +90,7 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
         }
         if !channels.isEmpty { logger.info("Asking each executor to shut down") }
         for c in channels { c.stop() }
-        registrations.wakeAll()
+        registrations.notifyAll()
     }
 
     /// Total cores of the registered executors, and at least 2, as Spark's default parallelism.
@@ -122,7 +125,7 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
         }
         logger.info("Registered executor \(info.id) (\(info.host):\(info.port)) with \(info.cores) cores, \(info.memoryMB) MB")
         scheduler?.executorAdded(executorId: info.id, host: info.host)
-        registrations.wakeAll()
+        registrations.notifyAll()
         makeOffers()
         return .registered
     }
@@ -220,8 +223,7 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
     /// `timeout` seconds (real time) have passed, or the backend stopped; returns how many
     /// are registered. Spark's `spark.scheduler.minRegisteredResourcesRatio` wait.
     public func waitForExecutors(minRegistered: Int, timeout: Double) -> Int {
-        let deadline = Date(timeIntervalSinceNow: max(0, timeout))
-        return registrations.wait(until: deadline) {
+        registrations.wait(timeout: max(0, timeout)) { _ in
             let (count, stopped) = state.withLock { ($0.executors.count, $0.stopped) }
             return count >= minRegistered || stopped ? count : nil
         } ?? registeredExecutors.count
@@ -288,29 +290,5 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
             logger.debug("Launching \(task.name) on executor \(task.executorId)")
             channel.launch(task)
         }
-    }
-}
-
-/// Wakes threads waiting for executors to register.
-private final class RegistrationSignal: @unchecked Sendable {
-    // Unchecked: NSCondition is thread-safe; it guards no state of its own (waiters re-read
-    // the backend's state, under its Mutex, each time they wake).
-    private let condition = NSCondition()
-
-    /// Waits until `check` returns a value or `deadline` passes (then nil). `check` runs
-    /// with the condition locked, so a wake-up between a check and the wait is not lost.
-    func wait(until deadline: Date, _ check: () -> Int?) -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let value = check() { return value }
-            if !condition.wait(until: deadline) { return check() }
-        }
-    }
-
-    func wakeAll() {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Storage
 import Synchronization
+import Threads
 
 /// The shell around ``DAGSchedulerState``: one OS thread takes events in order, feeds
 /// them to the state machine and carries out its directives — serializing and
@@ -23,7 +24,8 @@ public final class DAGScheduler: Sendable {
     private let stageBinaries = Mutex<[Int: [(handle: BroadcastHandle, bytes: [UInt8])]]>([:])
     private let nextJobId = Mutex(0)
     private let stopped = Mutex(false)
-    private let loopDone = DispatchSemaphore(value: 0)
+    /// Fulfilled by the event loop thread as it ends.
+    private let loopDone = Latch<Void>()
     /// Called with each finished job's summary (the job summary line, tests).
     private let jobListener: Mutex<(@Sendable (JobSummary) -> Void)?>
 
@@ -44,7 +46,7 @@ public final class DAGScheduler: Sendable {
         taskScheduler.setEventSink { [weak self] event in self?.post(event) }
         startOSThread(name: "dag-scheduler-event-loop") { [self] in
             while let event = events.take() { process(event) }
-            loopDone.signal()
+            loopDone.fulfill(())
         }
     }
 

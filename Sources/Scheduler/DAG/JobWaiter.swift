@@ -1,5 +1,4 @@
-import Foundation
-import Synchronization
+import Threads
 
 /// Why a job did not succeed.
 public struct JobFailedError: Error, CustomStringConvertible, Sendable {
@@ -15,8 +14,8 @@ public final class JobWaiter: Sendable {
     public let jobId: Int
     public let totalTasks: Int
     private let resultHandler: @Sendable (Int, TaskResultValue) -> Void
-    private let outcome = Mutex<Result<JobSummary, JobFailedError>?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+    /// The job's outcome: set once, by the first `finish`.
+    private let outcome = Latch<Result<JobSummary, JobFailedError>>()
     private weak let scheduler: DAGScheduler?
 
     init(jobId: Int, totalTasks: Int, scheduler: DAGScheduler?,
@@ -30,25 +29,15 @@ public final class JobWaiter: Sendable {
     func taskSucceeded(_ outputIndex: Int, _ value: TaskResultValue) { resultHandler(outputIndex, value) }
 
     func finish(_ result: Result<JobSummary, JobFailedError>) {
-        let first = outcome.withLock { o -> Bool in
-            guard o == nil else { return false }
-            o = result
-            return true
-        }
-        if first { done.signal() }
+        outcome.fulfill(result)
     }
 
     /// True once the job succeeded or failed.
-    public var isCompleted: Bool { outcome.withLock { $0 != nil } }
+    public var isCompleted: Bool { outcome.value != nil }
 
     /// Blocks the calling thread until the job ends; returns its summary or throws why it failed.
     public func awaitResult() throws(JobFailedError) -> JobSummary {
-        done.wait()
-        done.signal()
-        switch outcome.withLock({ $0 })! {
-        case .success(let s): return s
-        case .failure(let e): throw e
-        }
+        try outcome.wait().get()
     }
 
     /// Asks the scheduler to cancel the job.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Threads
 
 /// Runs tasks on a fixed set of OS threads, as Spark's Executor: `cores` threads,
 /// each taking the next launched task, decoding the stage binary from its broadcast

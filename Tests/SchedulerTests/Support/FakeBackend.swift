@@ -3,6 +3,7 @@ import Foundation
 import Storage
 import Synchronization
 import Testing
+import Threads
 @testable import Scheduler
 
 /// A backend the test drives step by step: it offers `cores` free cores whenever asked,
