@@ -9,7 +9,6 @@ package final class ResultBox<T>: @unchecked Sendable {
     /// Stores the result (the first one wins) and wakes the waiter.
     package init() {}
 
-    /// Stores `r` unless a result is already stored, and wakes the waiter.
     package func set(_ r: Result<T, any Error>) {
         condition.lock()
         if result == nil { result = r }
