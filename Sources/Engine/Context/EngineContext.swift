@@ -48,6 +48,9 @@ public final class EngineContext: Sendable {
     /// Throws when the master URL or a configuration value is malformed, or the local
     /// directories cannot be created.
     ///
+    /// `appName` is used only when the configuration has no `engine.app.name` (engine-submit's
+    /// `--name` sets one).
+    ///
     /// Mirrors Spark's `new SparkContext(conf)`. With a cluster master it starts the driver's
     /// endpoint and waits up to `engine.executor.registrationTimeout` for executors to
     /// register: all E of `local-cluster[E,C,M]` (which it starts), or
