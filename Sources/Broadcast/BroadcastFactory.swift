@@ -10,8 +10,11 @@ public protocol BroadcastFactory: Sendable {
 
 /// TorrentBroadcast: pieces of `pieceSize`, lz4-compressed and checksummed as configured.
 public struct TorrentBroadcastFactory: BroadcastFactory {
+    /// The factory; it has no state.
     public init() {}
+    /// `TorrentBroadcast`, the default of `engine.broadcast.factory`.
     public var name: String { "TorrentBroadcast" }
+    /// ``TorrentBroadcast/writeBlocks(_:pieceSize:compress:checksum:)``.
     public func blockify(_ bytes: [UInt8], pieceSize: Int, compress: Bool, checksum: Bool) -> (TorrentBroadcast, [[UInt8]]) {
         TorrentBroadcast.writeBlocks(bytes, pieceSize: pieceSize, compress: compress, checksum: checksum)
     }
@@ -19,6 +22,7 @@ public struct TorrentBroadcastFactory: BroadcastFactory {
 
 /// The factories this build knows, by name.
 public enum BroadcastFactories {
+    /// Every factory of this build (one: ``TorrentBroadcastFactory``).
     public static let all: [any BroadcastFactory] = [TorrentBroadcastFactory()]
 
     /// The factory named `name` (also accepted with a `Factory` suffix, as Spark's class name), or nil.

@@ -1,4 +1,8 @@
 /// Errors a job sees. Each message names what failed, on which input, and what to do.
+///
+/// Every throwing API of the engine throws it (typed throws), so `catch` gets an `EngineError`.
+/// Tasks may throw anything; what a failed task threw reaches the driver as the text of
+/// ``jobFailed(_:)``.
 public enum EngineError: Error, CustomStringConvertible, Sendable {
     /// A master URL that is not `local`, `local[N]`, `local[*]`, `local-cluster[E,C,M]` or `engine://HOST:PORT`.
     case badMasterURL(String)
@@ -19,6 +23,7 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     /// The context was stopped.
     case contextStopped
 
+    /// The one-line message: what failed, on which input, and what to do.
     public var description: String {
         switch self {
         case .badMasterURL(let url):

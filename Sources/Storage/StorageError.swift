@@ -17,6 +17,7 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A block no holder could give; the message says which and what each answered.
     case unavailable(String)
 
+    /// The one-line message: what failed, on what, and (for memory and disk space) what to do.
     public var description: String {
         switch self {
         case .corrupt(let what): return "corrupt block: \(what)"

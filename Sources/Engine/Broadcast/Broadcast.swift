@@ -12,6 +12,15 @@ import Storage
 /// value is fetched once per executor as TorrentBroadcast pieces from the driver or from
 /// executors that already hold them. `unpersist()` drops the executors' copies (the next use
 /// fetches again); `destroy()` drops everything, and any later use fails.
+///
+/// ```swift
+/// let table = try ctx.broadcast(["the": 0, "a": 1])
+/// struct LookUp: MapFunction {
+///     var table: Broadcast<[String: Int]>
+///     func callAsFunction(_ w: String) throws -> Int { try table.value[w] ?? -1 }
+/// }
+/// let ids = try words.map(LookUp(table: table)).collect()
+/// ```
 public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The broadcast's id, increasing from 0 on each driver.
     public let id: Int
@@ -31,6 +40,8 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
         self.home = home
     }
 
+    /// Reads a handle that travelled in a task binary (it then has no driver-side state).
+    /// - Throws: `DecodingError` when the encoded handle is malformed.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
@@ -41,6 +52,7 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
     }
 
     /// Writes the handle; a destroyed broadcast cannot travel (the job fails before any task runs).
+    /// - Throws: `EncodingError.invalidValue` after ``destroy(file:line:)``.
     public func encode(to encoder: any Encoder) throws {
         if let message = home?.destroyedMessage(id) {
             throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: message))
@@ -54,6 +66,10 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
     /// The value: kept on the driver; on an executor read once (pieces in random order from
     /// holders chosen at random, each checked) and kept for the executor's other tasks.
     /// Throws after ``destroy(file:line:)``, or when no holder can give a piece.
+    /// Mirrors Spark's `Broadcast.value`.
+    /// - Throws: `EngineError.invalidArgument` after ``destroy(file:line:)`` or when read outside
+    ///   a task in a process that does not hold the value; `.jobFailed` when a piece cannot be
+    ///   fetched or decoded.
     public var value: T {
         get throws(EngineError) {
             if let message = home?.destroyedMessage(id) { throw .invalidArgument(message) }
@@ -94,18 +110,24 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
     /// Removes the executors' copies of the value; the next use on an executor fetches it
     /// again. The driver keeps its copy. `blocking` is accepted for Spark's signature: removal
     /// messages are sent at once and executors act on them in order.
+    /// Mirrors Spark's `Broadcast.unpersist`.
     public func unpersist(blocking: Bool = false) {
         home?.unpersist(id)
     }
 
     /// Removes the value and its pieces everywhere, driver included; any later use fails with
     /// `Attempted to use Broadcast(id) after it was destroyed (destroy at File.swift:N)`.
+    /// Mirrors Spark's `Broadcast.destroy`: a job whose functions hold the handle then fails
+    /// before any task runs (`Task not serializable: … uses a destroyed broadcast: …`).
     public func destroy(file: String = #fileID, line: Int = #line) {
         home?.destroy(id, site: "destroy at \(makeCallSite(file, line))")
     }
 
+    /// Two handles are equal when they name the same broadcast (the same ``id``).
     public static func == (a: Self, b: Self) -> Bool { a.id == b.id }
+    /// Hashes the ``id``.
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    /// `Broadcast(id)`, as errors and logs name it.
     public var description: String { "Broadcast(\(id))" }
 }
 
@@ -113,6 +135,10 @@ extension EngineContext {
     /// Ships `value` to the executors once, as Spark's `sc.broadcast(value)`: its binary form
     /// is cut into `engine.broadcast.blockSize` pieces (lz4-compressed and checksummed unless
     /// configured otherwise) that executors fetch from the driver or from one another.
+    ///
+    /// The driver keeps the value; only the handle travels with tasks. See ``Broadcast``.
+    /// - Throws: `EngineError.contextStopped` after ``stop()``; `.invalidArgument` when the value
+    ///   cannot be encoded; `.io` when its pieces cannot be stored.
     public func broadcast<T: Codable & Sendable>(_ value: T, file: String = #fileID, line: Int = #line)
         throws(EngineError) -> Broadcast<T>
     {

@@ -9,13 +9,18 @@ extension RDD where T: Codable & SendableMetatype {
     /// task writes a temporary attempt file and renames it), and from then on the RDD reads
     /// those files and has no parents. Persist the RDD first to avoid computing it twice.
     /// Throws when no checkpoint directory was set.
+    /// Checkpointing is local mode only for now: a job that needs it with executors in other
+    /// processes fails with `checkpoint at File.swift:N is not supported in cluster mode yet`.
+    /// - Throws: `EngineError.invalidArgument` when ``EngineContext/setCheckpointDir(_:)`` was not called.
     public func checkpoint() throws(EngineError) {
         try markReliableCheckpoint(codec: .codable)
     }
 
     /// Marks this RDD for a local checkpoint: after the first action its partitions are kept
-    /// in the executors' BlockManagers and its lineage is cut. Faster than ``checkpoint()`` but
+    /// in the executors' BlockManagers and its lineage is cut. Faster than ``checkpoint()-139dx`` but
     /// not fault tolerant: a lost block cannot be recomputed.
+    ///
+    /// Mirrors Spark's `RDD.localCheckpoint`; local mode only for now, as ``checkpoint()-139dx``.
     public func localCheckpoint() {
         markLocalCheckpoint(codec: .codable)
     }
@@ -23,6 +28,8 @@ extension RDD where T: Codable & SendableMetatype {
 
 extension RDD {
     /// ``checkpoint()`` for pair RDDs.
+    ///
+    /// - Throws: `EngineError.invalidArgument` when ``EngineContext/setCheckpointDir(_:)`` was not called.
     public func checkpoint<K: Codable & SendableMetatype, V: Codable & SendableMetatype>() throws(EngineError)
     where T == (K, V) {
         try markReliableCheckpoint(codec: .pair(K.self, V.self))
@@ -34,9 +41,13 @@ extension RDD {
     }
 
     /// True once the checkpoint was written and the lineage cut.
+    ///
+    /// Mirrors Spark's `RDD.isCheckpointed`.
     public var isCheckpointed: Bool { checkpointState.isCheckpointed }
 
     /// Where the checkpoint was written, once it was.
+    ///
+    /// Mirrors Spark's `RDD.getCheckpointFile`.
     public var checkpointLocation: String? { checkpointState.location }
 
     func markReliableCheckpoint(codec: ElementCodec<T>) throws(EngineError) {

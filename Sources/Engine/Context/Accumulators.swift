@@ -9,6 +9,19 @@ import Scheduler
 /// A task's additions reach the driver with the task's status and count only when the task
 /// succeeds; a result task's (an action's) count once per partition even when tasks are
 /// retried, a transformation's again when its partition is recomputed, as in Spark.
+///
+/// ```swift
+/// let blank = ctx.longAccumulator("blank lines")
+/// struct CountBlank: FilterFunction {
+///     var blank: LongAccumulator
+///     func callAsFunction(_ line: String) -> Bool {
+///         if line.isEmpty { blank.add(1) }
+///         return !line.isEmpty
+///     }
+/// }
+/// let n = try lines.filter(CountBlank(blank: blank)).count()
+/// print(n, blank.value)
+/// ```
 public struct LongAccumulator: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The accumulator's id, unique in the driver's process.
     public let id: Int
@@ -21,6 +34,7 @@ public struct LongAccumulator: Codable, Sendable, Hashable, CustomStringConverti
     }
 
     /// Adds `v`: inside a task, to the task's update; on the driver, to the value.
+    /// Mirrors Spark's `LongAccumulator.add`.
     public func add(_ v: Int64) {
         if let task = TaskContext.get() {
             task.addAccumulatorUpdate(id, .long(v))
@@ -33,6 +47,7 @@ public struct LongAccumulator: Codable, Sendable, Hashable, CustomStringConverti
     public func add(_ v: Int) { add(Int64(v)) }
 
     /// On the driver, the sum of every counted addition; inside a task, what this task added so far.
+    /// Mirrors Spark's `LongAccumulator.value`.
     public var value: Int64 {
         let update = TaskContext.get().map { $0.metrics.accumulatorUpdates[id] ?? .long(0) } ?? AccumulatorRegistry.value(id)
         if case .long(let v)? = update { return v }
@@ -40,8 +55,10 @@ public struct LongAccumulator: Codable, Sendable, Hashable, CustomStringConverti
     }
 
     /// Sets the driver's value back to zero.
+    /// Mirrors Spark's `AccumulatorV2.reset`.
     public func reset() { AccumulatorRegistry.set(id, .long(0)) }
 
+    /// `LongAccumulator(id: 3, name: blank lines, value: 12)`.
     public var description: String { "LongAccumulator(id: \(id)\(name.map { ", name: \($0)" } ?? ""), value: \(value))" }
 }
 
@@ -59,6 +76,7 @@ public struct DoubleAccumulator: Codable, Sendable, Hashable, CustomStringConver
     }
 
     /// Adds `v`: inside a task, to the task's update; on the driver, to the value.
+    /// Mirrors Spark's `DoubleAccumulator.add`.
     public func add(_ v: Double) {
         if let task = TaskContext.get() {
             task.addAccumulatorUpdate(id, .double(sum: v, count: 1))
@@ -78,13 +96,16 @@ public struct DoubleAccumulator: Codable, Sendable, Hashable, CustomStringConver
     /// How many values were added.
     public var count: Int64 { current.count }
     /// The mean of the added values (NaN when none).
+    /// Mirrors Spark's `DoubleAccumulator.avg`.
     public var avg: Double { let c = current; return c.count == 0 ? .nan : c.sum / Double(c.count) }
     /// The sum, as Spark's `value`.
     public var value: Double { sum }
 
     /// Sets the driver's value back to zero.
+    /// Mirrors Spark's `AccumulatorV2.reset`.
     public func reset() { AccumulatorRegistry.set(id, .double(sum: 0, count: 0)) }
 
+    /// `DoubleAccumulator(id: 4, name: latency, sum: 12.5, count: 5)`.
     public var description: String { "DoubleAccumulator(id: \(id)\(name.map { ", name: \($0)" } ?? ""), sum: \(sum), count: \(count))" }
 }
 

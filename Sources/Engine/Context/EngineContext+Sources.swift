@@ -4,6 +4,10 @@ import Scheduler
 extension EngineContext {
     /// Distributes `data` over `numSlices` partitions (default: ``defaultParallelism``), as Spark's
     /// parallelize: slice i holds elements `i*n/numSlices ..< (i+1)*n/numSlices`.
+    ///
+    /// The elements travel in the task binary (encoded when `T` is `Codable`; with executors in
+    /// other processes a non-`Codable` element type fails the job before any task runs).
+    /// A `numSlices` below 1 is reported by the first action as `EngineError.invalidArgument`.
     @inlinable
     public func parallelize<T>(_ data: [T], numSlices: Int? = nil, file: String = #fileID,
                                line: Int = #line) -> RDD<T> {
@@ -35,6 +39,9 @@ extension EngineContext {
     }
 
     /// The integers `start, start+step, …` below `end` (above it for a negative step), over `numSlices` partitions.
+    ///
+    /// Mirrors Spark's `SparkContext.range`.
+    /// - Throws: `EngineError.invalidArgument` when `step` is 0 or `numSlices` is below 1.
     public func range(_ start: Int, _ end: Int, step: Int = 1, numSlices: Int? = nil, file: String = #fileID,
                       line: Int = #line) throws(EngineError) -> RDD<Int> {
         guard step != 0 else { throw .invalidArgument("range step must not be 0") }
@@ -65,6 +72,8 @@ extension EngineContext {
     }
 
     /// An RDD with no partitions.
+    ///
+    /// Mirrors Spark's `SparkContext.emptyRDD`.
     @inlinable
     public func emptyRDD<T>(of type: T.Type = T.self, file: String = #fileID, line: Int = #line) -> RDD<T> {
         let mark = idMark
@@ -79,6 +88,8 @@ extension EngineContext {
     }
 
     /// The records of all `rdds`, one after another: their partitions side by side, no shuffle.
+    ///
+    /// Mirrors Spark's `SparkContext.union`: the result has no partitioner.
     @inlinable
     public func union<T>(_ rdds: [RDD<T>], file: String = #fileID, line: Int = #line) -> RDD<T> {
         let mark = idMark

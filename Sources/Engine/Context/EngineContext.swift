@@ -15,10 +15,16 @@ import Synchronization
 /// let squares = try ctx.parallelize(Array(1...100)).map { $0 * $0 }.collect()
 /// ctx.stop()
 /// ```
+///
+/// One context per driver process. Jobs started by ``EngineContext/main(appName:_:)`` under
+/// `engine-submit` get theirs configured from the command line; ``stop()`` it when done.
 public final class EngineContext: Sendable {
     /// The configuration the context was created with.
     public let conf: EngineConf
+    /// Where the executors run, parsed from `engine.master` (`local[4]`, `local-cluster[2,1,512]`,
+    /// `engine://HOST:PORT`), as Spark's `SparkContext.master`.
     public let master: MasterURL
+    /// The application's name in logs (`engine.app.name`), as Spark's `SparkContext.appName`.
     public let appName: String
     /// The driver's executor environment (in local mode, the only one).
     public let env: TaskEnvironment
@@ -41,6 +47,19 @@ public final class EngineContext: Sendable {
     /// the configuration's values come from the environment (engine-submit) and code.
     /// Throws when the master URL or a configuration value is malformed, or the local
     /// directories cannot be created.
+    ///
+    /// `appName` is used only when the configuration has no `engine.app.name` (engine-submit's
+    /// `--name` sets one).
+    ///
+    /// Mirrors Spark's `new SparkContext(conf)`. With a cluster master it starts the driver's
+    /// endpoint and waits up to `engine.executor.registrationTimeout` for executors to
+    /// register: all E of `local-cluster[E,C,M]` (which it starts), or
+    /// `engine.executor.minRegistered` of `engine://HOST:PORT`; it goes on with fewer, and
+    /// fails with none.
+    /// - Throws: `EngineError.badMasterURL` for a malformed master, `.badConf` for a malformed
+    ///   configuration value, `.io` when a local directory cannot be created,
+    ///   `.invalidArgument` when a cluster driver cannot listen at its address or no executor
+    ///   registered in time.
     public init(master: String? = nil, appName: String? = nil, conf: EngineConf = EngineConf()) throws(EngineError) {
         var conf = conf
         if let master { conf.setMaster(master) }
@@ -118,6 +137,9 @@ public final class EngineContext: Sendable {
     }
 
     /// Default number of partitions: `engine.default.parallelism`, else the master's cores.
+    ///
+    /// Mirrors Spark's `SparkContext.defaultParallelism`: N for `local[N]`; with a cluster
+    /// master, the registered executors' cores in all (at least 2).
     public var defaultParallelism: Int {
         let configured = conf.get(EngineKeys.defaultParallelism)
         if let replayParallelism { return replayParallelism }
@@ -125,9 +147,13 @@ public final class EngineContext: Sendable {
     }
 
     /// Default minimum partitions of text files: min(defaultParallelism, 2), as Spark.
+    ///
+    /// Mirrors Spark's `SparkContext.defaultMinPartitions`.
     public var defaultMinPartitions: Int { min(defaultParallelism, 2) }
 
     /// The summary of the last job that succeeded (stages run and skipped, metrics).
+    ///
+    /// Nil before the first job. The summary is also logged at `engine.log.level=info`.
     public var lastJobSummary: JobSummary? { lastJob.value.withLock { $0 } }
 
     /// The metrics of every job that succeeded so far, added up (spills, shuffle bytes, …).
@@ -161,6 +187,9 @@ public final class EngineContext: Sendable {
 
     /// Sets the directory under which `checkpoint()` writes RDDs (a fresh subdirectory per
     /// context, as Spark), creating it if needed.
+    ///
+    /// Mirrors Spark's `SparkContext.setCheckpointDir`.
+    /// - Throws: `EngineError.io` when the directory cannot be created.
     public func setCheckpointDir(_ path: String) throws(EngineError) {
         let dir = (path as NSString).appendingPathComponent(UUID().uuidString.lowercased())
         do {
@@ -172,13 +201,21 @@ public final class EngineContext: Sendable {
     }
 
     /// Where `checkpoint()` writes, once ``setCheckpointDir(_:)`` was called.
+    ///
+    /// Mirrors Spark's `SparkContext.getCheckpointDir`.
     public var checkpointDir: String? { checkpointRoot.withLock { $0 } }
 
     /// Cancels every running job: their tasks are killed and their actions throw
-    /// ``EngineError/jobCancelled(_:)``. Call it from another thread than the one waiting.
+    /// `EngineError.jobCancelled`. Call it from another thread than the one waiting.
+    ///
+    /// Mirrors Spark's `SparkContext.cancelAllJobs`.
     public func cancelAllJobs() { driver?.dagScheduler.cancelAllJobs() }
 
     /// Stops the scheduler and executors and removes the local directories. Idempotent.
+    ///
+    /// Mirrors Spark's `SparkContext.stop`: with a cluster master, executors are sent
+    /// StopExecutor, and `local-cluster` executors still running after 10 s are killed. Actions
+    /// called afterwards throw `EngineError.contextStopped`.
     public func stop() {
         let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }
         guard first else { return }
@@ -263,6 +300,16 @@ public final class EngineContext: Sendable {
     ///
     /// Started as `JOB --executor --driver engine://HOST:PORT --cores C --memory M`, the binary
     /// runs as an executor of that driver instead of running `job` (see ``runExecutorIfRequested(appName:)``).
+    ///
+    /// ```swift
+    /// import Engine
+    ///
+    /// EngineContext.main(appName: "line-count") { ctx, args in
+    ///     print(try ctx.textFile(args[0]).count())
+    /// }
+    /// ```
+    ///
+    /// Never returns. Errors thrown by `job` are printed, not rethrown.
     public static func main(appName: String, _ job: (EngineContext, [String]) throws -> Void) -> Never {
         runExecutorIfRequested(appName: appName)
         let args = Array(CommandLine.arguments.dropFirst())
@@ -293,6 +340,9 @@ extension EngineContext {
     /// runs as that driver's executor and exits; otherwise returns at once. ``main(appName:_:)``
     /// calls it first; a job with its own entry point must call it before anything else, so that
     /// the same binary serves as driver and executor.
+    ///
+    /// In executor mode it exits the process: status 0 when the driver stopped it, 1 with one
+    /// line on stderr when the command line is wrong or the driver was lost.
     public static func runExecutorIfRequested(appName: String) {
         let args = Array(CommandLine.arguments.dropFirst())
         guard ExecutorArguments.requested(args) else { return }

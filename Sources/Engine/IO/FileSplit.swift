@@ -3,9 +3,13 @@ import Foundation
 /// A byte range of one input file, as Hadoop's FileSplit. A line belongs to the split
 /// in which its first byte lies.
 public struct FileSplit: Sendable, Equatable {
+    /// The file's path.
     public let path: String
+    /// The offset of the split's first byte in the file.
     public let start: Int64
+    /// The split's length in bytes (0 for an empty file's one split).
     public let length: Int64
+    /// The offset just past the split: `start + length`.
     public var end: Int64 { start + length }
 }
 

@@ -7,6 +7,12 @@ extension RDD {
     /// `path/_SUCCESS` when every part is in place. ByteString records are written as their raw
     /// bytes, Strings as UTF-8, anything else as `String(describing:)`. An existing `path` is an
     /// error; a failed job leaves neither `_SUCCESS` nor any part file.
+    ///
+    /// Mirrors Spark's `RDD.saveAsTextFile`, with Hadoop's FileOutputCommitter protocol: each
+    /// task writes an attempt file under `path/_temporary` and renames it when it commits; the
+    /// job then moves the parts into place and writes `_SUCCESS` last.
+    /// - Throws: `EngineError.outputExists` when `path` exists; `.io` when a directory or file
+    ///   cannot be written; otherwise as ``collect(file:line:)``.
     @inlinable
     public func saveAsTextFile(_ path: String, file: String = #fileID, line: Int = #line) throws(EngineError) {
         let committer = try FileOutputCommitter(output: path)

@@ -5,6 +5,10 @@ import Storage
 extension RDD {
     /// For each key in either RDD, its values here and its values in `other`, as Spark's CoGroupedRDD:
     /// a side already partitioned by the result's partitioner is read directly (narrow), the other is shuffled.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.cogroup`. Partitioned by `partitioner`, else
+    /// `HashPartitioner(numPartitions)`, else this RDD's or `other`'s partitioner, else a
+    /// ``HashPartitioner`` over ``EngineContext/defaultParallelism``.
     @inlinable
     public func cogroup<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
@@ -75,6 +79,9 @@ extension RDD {
     }
 
     /// Pairs of values for keys present in both RDDs.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.join`: a ``cogroup(_:numPartitions:partitioner:file:line:)``
+    /// followed by each key's cross product, so a key with m values here and n in `other` gives m × n pairs.
     @inlinable
     public func join<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
@@ -95,6 +102,8 @@ extension RDD {
     }
 
     /// Every record here, with the matching values of `other` or nil.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.leftOuterJoin`.
     @inlinable
     public func leftOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
@@ -115,6 +124,8 @@ extension RDD {
     }
 
     /// Every record of `other`, with the matching values here or nil.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.rightOuterJoin`.
     @inlinable
     public func rightOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
@@ -135,6 +146,8 @@ extension RDD {
     }
 
     /// Every key of either RDD, with the values of each side or nil.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.fullOuterJoin`.
     @inlinable
     public func fullOuterJoin<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
@@ -155,6 +168,8 @@ extension RDD {
     }
 
     /// The records whose key does not occur in `other`.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.subtractByKey`.
     @inlinable
     public func subtractByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line

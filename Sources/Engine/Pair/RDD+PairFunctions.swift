@@ -4,6 +4,11 @@ import Storage
 
 extension RDD {
     /// Applies `f` to each value, keeping keys and the partitioner.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.mapValues`: narrow, and since keys are untouched the
+    /// result keeps this RDD's partitioner (a later by-key operation with an equal partitioner
+    /// needs no shuffle).
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func mapValues<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String = #fileID,
                                    line: Int = #line) -> RDD<(K, U)> where T == (K, V) {
@@ -26,6 +31,9 @@ extension RDD {
     }
 
     /// Applies `f` to each value and pairs every element it returns with the key; keeps the partitioner.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.flatMapValues`: narrow.
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func flatMapValues<K, V, S: Sequence>(_ f: @escaping @Sendable (V) throws -> S, file: String = #fileID,
                                                  line: Int = #line) -> RDD<(K, S.Element)> where T == (K, V) {
@@ -49,6 +57,8 @@ extension RDD {
     }
 
     /// The keys.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.keys`: narrow; the result has no partitioner.
     @inlinable
     public func keys<K, V>(file: String = #fileID, line: Int = #line) -> RDD<K> where T == (K, V) {
         let mark = context.idMark
@@ -64,6 +74,8 @@ extension RDD {
     }
 
     /// The values.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.values`: narrow.
     @inlinable
     public func values<K, V>(file: String = #fileID, line: Int = #line) -> RDD<V> where T == (K, V) {
         let mark = context.idMark
@@ -127,6 +139,20 @@ extension RDD {
     }
 
     /// Combines each key's values with `createCombiner`, `mergeValue` and `mergeCombiners`, as Spark's combineByKey.
+    ///
+    /// The general by-key aggregation the others are built on: `createCombiner` makes a
+    /// combiner from a key's first value in a partition, `mergeValue` adds a value to it, and
+    /// `mergeCombiners` merges combiners of different partitions after the shuffle. With
+    /// `mapSideCombine` (the default) values are combined before the shuffle, in an
+    /// open-addressing map that spills sorted runs to disk when execution memory is refused.
+    /// Partitioned by `partitioner`, else `HashPartitioner(numPartitions)`, else this RDD's
+    /// partitioner, else a ``HashPartitioner`` over ``EngineContext/defaultParallelism``; when
+    /// this RDD is already partitioned that way there is no shuffle.
+    ///
+    /// A partitioner other than ``HashPartitioner`` cannot travel to executors in other processes
+    /// yet (the job fails with `Task not serializable: …`). A count below 1 is reported by the
+    /// first action as `EngineError.invalidArgument`.
+    /// - Throws: nothing here; an error thrown by one of the functions fails the action (`EngineError.jobFailed`).
     @inlinable
     public func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
         createCombiner: @escaping @Sendable (V) throws -> C, mergeValue: @escaping @Sendable (C, V) throws -> C,
@@ -158,6 +184,10 @@ extension RDD {
     }
 
     /// Merges each key's values with `f` (associative and commutative), combining on the map side first.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.reduceByKey`; partitioned as
+    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)``.
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func reduceByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
@@ -181,6 +211,10 @@ extension RDD {
     }
 
     /// Folds each key's values from `zero` with `f`.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.foldByKey`: `zero` starts each key's fold in each
+    /// partition, so it must be an identity of `f`.
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func foldByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ zero: V, numPartitions: Int? = nil, _ f: @escaping @Sendable (V, V) throws -> V,
@@ -204,6 +238,9 @@ extension RDD {
     }
 
     /// Aggregates each key's values from `zero` with `seqOp` within a partition and `combOp` across partitions.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.aggregateByKey`.
+    /// - Throws: nothing here; an error thrown by `seqOp` or `combOp` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func aggregateByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, U: Codable & SendableMetatype>(
         _ zero: U, numPartitions: Int? = nil, _ seqOp: @escaping @Sendable (U, V) throws -> U,
@@ -229,6 +266,11 @@ extension RDD {
     }
 
     /// Groups each key's values into one array (no map-side combine, as Spark).
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.groupByKey`: every value travels through the shuffle and
+    /// each key's values are held in memory together; prefer
+    /// ``reduceByKey(numPartitions:partitioner:_:file:line:)`` or
+    /// ``aggregateByKey(_:numPartitions:_:_:file:line:)`` to aggregate.
     @inlinable
     public func groupByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil, file: String = #fileID, line: Int = #line
@@ -244,6 +286,9 @@ extension RDD {
     }
 
     /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.partitionBy`. Only a ``HashPartitioner`` can travel to
+    /// executors in other processes yet.
     @inlinable
     public func partitionBy<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line
@@ -276,6 +321,10 @@ extension RDD {
     }
 
     /// Number of records of each key, on the driver.
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.countByKey`: a `reduceByKey` job whose counts are
+    /// collected to the driver.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func countByKey<K: Hashable & Codable & SendableMetatype, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: Int]
     where T == (K, V) {
@@ -284,6 +333,9 @@ extension RDD {
     }
 
     /// Every record's value under its key, on the driver (the last value for repeated keys).
+    ///
+    /// Mirrors Spark's `PairRDDFunctions.collectAsMap`.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func collectAsMap<K: Hashable, V>(file: String = #fileID, line: Int = #line) throws(EngineError) -> [K: V]
     where T == (K, V) {

@@ -7,6 +7,11 @@ extension RDD {
     /// keys into ranges, a shuffle moves each record to its range, and each partition is
     /// sorted (externally, spilling sorted runs when execution memory is refused), so
     /// partition i's keys all precede partition i + 1's (follow, when descending).
+    ///
+    /// Mirrors Spark's `OrderedRDDFunctions.sortByKey`, which also runs its sampling job when
+    /// called. `numPartitions` defaults to this RDD's count.
+    /// - Throws: `EngineError.invalidArgument` when `numPartitions` is below 1; `EngineError`
+    ///   when the sampling job fails, as ``collect(file:line:)``.
     @inlinable
     public func sortByKey<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V: Codable & SendableMetatype>(
         ascending: Bool = true, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
@@ -49,6 +54,10 @@ extension RDD {
     }
 
     /// Sorts the records by the key `f` computes.
+    ///
+    /// Mirrors Spark's `RDD.sortBy`: ``keyBy(_:file:line:)``, then
+    /// ``sortByKey(ascending:numPartitions:file:line:)``, then ``values(file:line:)``.
+    /// - Throws: as ``sortByKey(ascending:numPartitions:file:line:)`` (its sampling job runs `f`).
     @inlinable
     public func sortBy<K: Comparable & Hashable & Codable & Sendable & SendableMetatype>(
         _ f: @escaping @Sendable (T) throws -> K, ascending: Bool = true, numPartitions: Int? = nil,

@@ -9,7 +9,11 @@ public protocol Partitioner: Sendable {
 }
 
 /// A partitioner for keys of type `Key`. Implement it to partition by your own rule.
+///
+/// A custom partitioner works in local mode; it cannot travel to executors in other processes
+/// yet (the job fails with `Task not serializable: … uses a partitioner other than HashPartitioner`).
 public protocol KeyPartitioner<Key>: Partitioner {
+    /// The type of the keys it partitions.
     associatedtype Key
     /// The partition of `key`, in `0..<numPartitions`.
     func partition(for key: Key) -> Int

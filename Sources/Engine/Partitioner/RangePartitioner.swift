@@ -1,9 +1,12 @@
 /// Assigns keys to partitions by sorted ranges, as Spark's RangePartitioner: the range
 /// bounds come from a sample of the RDD, so partitions are of roughly equal size, and
 /// partition i holds keys no greater than those of partition i + 1 (when ascending).
+///
+/// ``RDD/sortByKey(ascending:numPartitions:file:line:)`` builds one from a sample of the keys.
 public struct RangePartitioner<K: Comparable & Sendable>: KeyPartitioner, CustomStringConvertible {
     /// Upper bounds of every partition but the last, ascending.
     public let bounds: [K]
+    /// True when partition 0 holds the smallest keys; false when it holds the largest.
     public let ascending: Bool
 
     /// A partitioner with explicit bounds: `bounds.count + 1` partitions.
@@ -12,9 +15,11 @@ public struct RangePartitioner<K: Comparable & Sendable>: KeyPartitioner, Custom
         self.ascending = ascending
     }
 
+    /// `bounds.count + 1`.
     public var numPartitions: Int { bounds.count + 1 }
 
     /// Binary search for the first bound ≥ key.
+    /// Mirrors Spark's `RangePartitioner.getPartition`.
     @inlinable
     public func partition(for key: K) -> Int {
         var lo = 0
@@ -26,11 +31,13 @@ public struct RangePartitioner<K: Comparable & Sendable>: KeyPartitioner, Custom
         return ascending ? lo : bounds.count - lo
     }
 
+    /// True when `other` is a `RangePartitioner` of the same key type, bounds and direction.
     public func isEqual(to other: any Partitioner) -> Bool {
         guard let o = other as? RangePartitioner<K> else { return false }
         return o.ascending == ascending && o.bounds == bounds
     }
 
+    /// `RangePartitioner(n partitions)`.
     public var description: String { "RangePartitioner(\(numPartitions) partitions)" }
 
     /// Picks `partitions - 1` bounds from `sample`, weighting each sampled key by

@@ -75,12 +75,20 @@ enum PersistSerializers {
 
 extension RDD {
     /// How this RDD is persisted (`.NONE` when it is not).
+    ///
+    /// Mirrors Spark's `RDD.getStorageLevel`.
     public var storageLevel: StorageLevel { persistState.current }
 
     /// Keeps this RDD's partitions in the executors' BlockManagers at `level` once computed, so
     /// later jobs read them instead of recomputing them, as Spark's persist. Levels that use disk
     /// or serialize need Codable records (pair RDDs of Codable keys and values qualify). Changing
     /// the level of a persisted RDD is an error, as in Spark.
+    ///
+    /// Mirrors Spark's `RDD.persist`. `_2` levels keep a second replica on another executor
+    /// (with executors in other processes). Returns this RDD.
+    /// - Throws: `EngineError.invalidArgument` when the RDD already has another level
+    ///   (``unpersist(blocking:)`` it first), or when `level` serializes or uses disk and the
+    ///   records are neither `Codable` nor pairs of `Codable` values.
     @discardableResult
     public func persist(_ level: StorageLevel = .MEMORY_ONLY, file: String = #fileID,
                         line: Int = #line) throws(EngineError) -> RDD<T> {
@@ -90,10 +98,18 @@ extension RDD {
     }
 
     /// `persist(.MEMORY_ONLY)`.
+    ///
+    /// Mirrors Spark's `RDD.cache`.
+    /// - Throws: `EngineError.invalidArgument` when the RDD was persisted at another level.
     @discardableResult
     public func cache() throws(EngineError) -> RDD<T> { try persist(.MEMORY_ONLY, file: #fileID, line: #line) }
 
     /// Removes the cached partitions and forgets the storage level.
+    ///
+    /// Mirrors Spark's `RDD.unpersist`: every executor's blocks of this RDD are removed; the next
+    /// job recomputes it. Returns this RDD. `blocking` is accepted for Spark's signature: the
+    /// driver forgets the blocks at once, and executors in other processes are told to drop
+    /// theirs without being waited for.
     @discardableResult
     public func unpersist(blocking: Bool = true) -> RDD<T> {
         persistState.clear()

@@ -3,6 +3,14 @@ import Scheduler
 
 extension RDD {
     /// All records, in partition order.
+    ///
+    /// Mirrors Spark's `RDD.collect`: every partition's records travel to the driver and are
+    /// held in memory there.
+    /// - Throws: `EngineError.jobFailed` when a task fails `engine.task.maxFailures` times (the
+    ///   message carries that task's error), when a stage fails too often, or, with executors in
+    ///   other processes, when a function of the lineage cannot travel (`Task not serializable: …`);
+    ///   `.jobCancelled` after ``EngineContext/cancelAllJobs()``; `.invalidArgument` for a bad
+    ///   argument given to a transformation of the lineage; `.contextStopped` after ``EngineContext/stop()``.
     @inlinable
     public func collect(file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
         let parts = try context.runJob(self, callSite: "collect at \(makeCallSite(file, line))",
@@ -15,6 +23,9 @@ extension RDD {
     }
 
     /// Number of records.
+    ///
+    /// Mirrors Spark's `RDD.count`.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func count(file: String = #fileID, line: Int = #line) throws(EngineError) -> Int {
         try context.runJob(self, callSite: "count at \(makeCallSite(file, line))",
@@ -24,6 +35,9 @@ extension RDD {
 
     /// The first `n` records, in partition order. Scans one partition first, then more,
     /// growing the number tried fourfold each round, as Spark's take.
+    ///
+    /// Mirrors Spark's `RDD.take`: may run several jobs; `n ≤ 0` runs none.
+    /// - Throws: `EngineError` when a job fails, as ``collect(file:line:)``.
     @inlinable
     public func take(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
         guard n > 0, numPartitions > 0 else { return [] }
@@ -48,6 +62,10 @@ extension RDD {
     }
 
     /// The first record; throws on an empty RDD.
+    ///
+    /// Mirrors Spark's `RDD.first`.
+    /// - Throws: `EngineError.invalidArgument` on an empty RDD; `EngineError` when the job fails,
+    ///   as ``collect(file:line:)``.
     @inlinable
     public func first(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
         guard let x = try take(1, file: file, line: line).first else { throw .invalidArgument("first() on an empty RDD") }
@@ -55,6 +73,10 @@ extension RDD {
     }
 
     /// The `n` smallest records under `areInIncreasingOrder`, smallest first.
+    ///
+    /// Mirrors Spark's `RDD.takeOrdered(n)(ordering)`: each task keeps its `n` smallest, the driver
+    /// merges them.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func takeOrdered(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
                             file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
@@ -63,6 +85,9 @@ extension RDD {
     }
 
     /// The `n` largest records under `areInIncreasingOrder`, largest first.
+    ///
+    /// Mirrors Spark's `RDD.top(n)(ordering)`.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func top(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool,
                     file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
@@ -89,6 +114,12 @@ extension RDD {
     }
 
     /// Combines all records with `f` (associative and commutative); throws on an empty RDD.
+    ///
+    /// Mirrors Spark's `RDD.reduce`: each task reduces its partition, the driver reduces the
+    /// partition results. For executors in other processes use a closure literal that captures
+    /// nothing, or a named ``ReduceFunction`` type with ``reduce(_:file:line:)-(F,_,_)``.
+    /// - Throws: `EngineError.invalidArgument` on an empty RDD; `.jobFailed` when `f` throws on
+    ///   the driver; otherwise as ``collect(file:line:)``.
     @inlinable
     public func reduce(_ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
                        line: Int = #line) throws(EngineError) -> T {
@@ -114,6 +145,10 @@ extension RDD {
     }
 
     /// Folds each partition from `zero` with `f`, then folds the partition results from `zero`.
+    ///
+    /// Mirrors Spark's `RDD.fold`: `zero` is used once per partition and once on the driver, so it
+    /// must be an identity of `f` (0 for +).
+    /// - Throws: `EngineError.jobFailed` when `f` throws on the driver; otherwise as ``collect(file:line:)``.
     @inlinable
     public func fold(_ zero: T, _ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
                      line: Int = #line) throws(EngineError) -> T {
@@ -121,6 +156,9 @@ extension RDD {
     }
 
     /// Aggregates each partition from `zero` with `seqOp`, then the partition results with `combOp`.
+    ///
+    /// Mirrors Spark's `RDD.aggregate`. `zero` travels to the tasks encoded when `U` is `Codable`.
+    /// - Throws: `EngineError.jobFailed` when `combOp` throws on the driver; otherwise as ``collect(file:line:)``.
     @inlinable
     public func aggregate<U>(_ zero: U, _ seqOp: @escaping @Sendable (U, T) throws -> U,
                              _ combOp: @escaping @Sendable (U, U) throws -> U,
@@ -139,6 +177,10 @@ extension RDD {
     }
 
     /// Runs `f` on every record, on the executors.
+    ///
+    /// Mirrors Spark's `RDD.foreach`: `f` runs on the executors, not the driver; use an
+    /// accumulator (``EngineContext/longAccumulator(_:)``) to bring counts back.
+    /// - Throws: `EngineError` when the job fails (an error thrown by `f` included), as ``collect(file:line:)``.
     @inlinable
     public func foreach(_ f: @escaping @Sendable (T) throws -> Void, file: String = #fileID,
                         line: Int = #line) throws(EngineError) {
@@ -149,6 +191,9 @@ extension RDD {
     }
 
     /// Runs `f` on each partition's records, on the executors.
+    ///
+    /// Mirrors Spark's `RDD.foreachPartition`.
+    /// - Throws: `EngineError` when the job fails (an error thrown by `f` included), as ``collect(file:line:)``.
     @inlinable
     public func foreachPartition(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> Void,
                                  file: String = #fileID, line: Int = #line) throws(EngineError) {
@@ -161,24 +206,36 @@ extension RDD {
 
 extension RDD where T: Comparable & SendableMetatype {
     /// The `n` largest records, largest first.
+    ///
+    /// Mirrors Spark's `RDD.top(n)` with the natural ordering.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func top(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
         try takeOrdered(n, shipped: .of(portable: Ascending<T>()), less: { $1 < $0 }, top: true, file: file, line: line)
     }
 
     /// The `n` smallest records, smallest first.
+    ///
+    /// Mirrors Spark's `RDD.takeOrdered(n)` with the natural ordering.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func takeOrdered(_ n: Int, file: String = #fileID, line: Int = #line) throws(EngineError) -> [T] {
         try takeOrdered(n, shipped: .of(portable: Ascending<T>()), less: { $0 < $1 }, top: false, file: file, line: line)
     }
 
     /// The largest record; throws on an empty RDD.
+    ///
+    /// Mirrors Spark's `RDD.max`.
+    /// - Throws: `EngineError.invalidArgument` on an empty RDD; otherwise as ``collect(file:line:)``.
     @inlinable
     public func max(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
         try reduce(Larger<T>(), file: file, line: line)
     }
 
     /// The smallest record; throws on an empty RDD.
+    ///
+    /// Mirrors Spark's `RDD.min`.
+    /// - Throws: `EngineError.invalidArgument` on an empty RDD; otherwise as ``collect(file:line:)``.
     @inlinable
     public func min(file: String = #fileID, line: Int = #line) throws(EngineError) -> T {
         try reduce(Smaller<T>(), file: file, line: line)

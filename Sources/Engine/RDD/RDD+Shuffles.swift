@@ -39,6 +39,10 @@ extension RDD {
 
 extension RDD where T: Codable & SendableMetatype {
     /// Exactly `numPartitions` partitions of about equal size, through a shuffle.
+    ///
+    /// Mirrors Spark's `RDD.repartition`: records are spread round-robin from a position derived
+    /// from each partition's index, so the result has no partitioner. A count below 1 is reported
+    /// by the first action as `EngineError.invalidArgument`.
     @inlinable
     public func repartition(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
         let mark = context.idMark
@@ -47,6 +51,8 @@ extension RDD where T: Codable & SendableMetatype {
     }
 
     /// `numPartitions` partitions: merged neighbours without a shuffle, or balanced with `shuffle: true`.
+    ///
+    /// Mirrors Spark's `RDD.coalesce(numPartitions, shuffle)`.
     @inlinable
     public func coalesce(_ numPartitions: Int, shuffle: Bool, file: String = #fileID, line: Int = #line) -> RDD<T> {
         shuffle ? repartition(numPartitions, file: file, line: line) : coalesce(numPartitions, file: file, line: line)
@@ -55,6 +61,9 @@ extension RDD where T: Codable & SendableMetatype {
 
 extension RDD {
     /// Exactly `numPartitions` partitions of pairs, through a shuffle.
+    ///
+    /// Mirrors Spark's `RDD.repartition` for pair RDDs (pairs of `Codable` keys and values travel
+    /// through the shuffle as pairs). The result has no partitioner.
     @inlinable
     public func repartition<K: Codable & SendableMetatype, V: Codable & SendableMetatype>(_ numPartitions: Int, file: String = #fileID,
                                                     line: Int = #line) -> RDD<(K, V)> where T == (K, V) {
@@ -67,6 +76,9 @@ extension RDD {
 
 extension RDD where T: Hashable & Codable & SendableMetatype {
     /// The distinct records, through a shuffle.
+    ///
+    /// Mirrors Spark's `RDD.distinct`: as `map { ($0, 0) }.reduceByKey { a, _ in a }.keys`, with
+    /// `numPartitions` partitions (default: this RDD's count).
     @inlinable
     public func distinct(numPartitions: Int? = nil, file: String = #fileID, line: Int = #line) -> RDD<T> {
         let mark = context.idMark
@@ -84,6 +96,9 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
     }
 
     /// How many times each distinct record occurs, on the driver.
+    ///
+    /// Mirrors Spark's `RDD.countByValue`: a `reduceByKey` job, then the counts are collected to the driver.
+    /// - Throws: `EngineError` when the job fails, as ``collect(file:line:)``.
     @inlinable
     public func countByValue(file: String = #fileID, line: Int = #line) throws(EngineError) -> [T: Int] {
         let counts = map(PairWithOne<T>(), file: file, line: line).reduceByKey(+, file: file, line: line)

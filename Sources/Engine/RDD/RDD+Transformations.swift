@@ -17,6 +17,13 @@ extension RDD {
     }
 
     /// Applies `f` to every record.
+    ///
+    /// Mirrors Spark's `RDD.map`: a narrow transformation (no shuffle); the result has no
+    /// partitioner. `f` is `@Sendable` and runs on task threads; for executors in other
+    /// processes it must be a closure literal that captures nothing, or use
+    /// ``map(_:file:line:)->RDD<F.Output>`` with a named ``MapFunction`` type.
+    /// - Throws: nothing here; an error thrown by `f` fails its task, and after
+    ///   `engine.task.maxFailures` attempts the action fails with `EngineError.jobFailed`.
     @inlinable
     public func map<U>(_ f: @escaping @Sendable (T) throws -> U, file: String = #fileID, line: Int = #line) -> RDD<U> {
         let mark = context.idMark
@@ -38,6 +45,9 @@ extension RDD {
     }
 
     /// Applies `f` to every record and flattens the sequences it returns.
+    ///
+    /// Mirrors Spark's `RDD.flatMap`: narrow; the result has no partitioner.
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func flatMap<S: Sequence>(_ f: @escaping @Sendable (T) throws -> S, file: String = #fileID,
                                      line: Int = #line) -> RDD<S.Element> {
@@ -64,6 +74,9 @@ extension RDD {
     }
 
     /// Keeps the records for which `predicate` is true. Keeps the partitioner.
+    ///
+    /// Mirrors Spark's `RDD.filter`: narrow.
+    /// - Throws: nothing here; an error thrown by `predicate` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool, file: String = #fileID,
                        line: Int = #line) -> RDD<T> {
@@ -83,6 +96,10 @@ extension RDD {
     }
 
     /// Applies `f` to each partition's records as an iterator; `f` returns the new partition's records.
+    ///
+    /// Mirrors Spark's `RDD.mapPartitions`: narrow. With `preservesPartitioning: true` the result
+    /// keeps this RDD's partitioner (promise that `f` keeps every key where it was).
+    /// - Throws: nothing here; an error thrown by `f` or by the iterator fails the action (`EngineError.jobFailed`).
     @inlinable
     public func mapPartitions<S: Sequence & SendableMetatype>(preservesPartitioning: Bool = false,
                                            _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
@@ -102,6 +119,9 @@ extension RDD {
     }
 
     /// Like ``mapPartitions(preservesPartitioning:_:file:line:)``, also giving `f` the partition index.
+    ///
+    /// Mirrors Spark's `RDD.mapPartitionsWithIndex`. `operation` names the call in logs and lineage.
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func mapPartitionsWithIndex<S: Sequence & SendableMetatype>(preservesPartitioning: Bool = false,
                                                     _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S,
@@ -142,6 +162,8 @@ extension RDD {
     }
 
     /// Each partition's records as one array.
+    ///
+    /// Mirrors Spark's `RDD.glom`: narrow. Each partition is held in memory whole.
     @inlinable
     public func glom(file: String = #fileID, line: Int = #line) -> RDD<[T]> {
         let mark = context.idMark
@@ -162,6 +184,9 @@ extension RDD {
     }
 
     /// Pairs each record with the key `f` computes for it.
+    ///
+    /// Mirrors Spark's `RDD.keyBy`: narrow; the result has no partitioner.
+    /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func keyBy<K>(_ f: @escaping @Sendable (T) throws -> K, file: String = #fileID,
                          line: Int = #line) -> RDD<(K, T)> {
@@ -184,6 +209,9 @@ extension RDD {
     }
 
     /// The records of this RDD and then of `other`: partitions of both, no shuffle.
+    ///
+    /// Mirrors Spark's `RDD.union`: the result has `numPartitions + other.numPartitions` partitions
+    /// and no partitioner; records are not deduplicated (see ``distinct(numPartitions:file:line:)``).
     @inlinable
     public func union(_ other: RDD<T>, file: String = #fileID, line: Int = #line) -> RDD<T> {
         context.union([self, other], file: file, line: line)
@@ -191,6 +219,10 @@ extension RDD {
 
     /// A sample of the records: each kept with probability `fraction` (without replacement), or
     /// repeated a Poisson(`fraction`) number of times (with replacement). The same seed gives the same sample.
+    ///
+    /// Mirrors Spark's `RDD.sample`: narrow; each partition draws from its own generator seeded
+    /// from `seed` and its index. A negative `fraction`, or one above 1 without replacement, is
+    /// reported by the first action as `EngineError.invalidArgument`.
     @inlinable
     public func sample(withReplacement: Bool, fraction: Double, seed: UInt64 = 0x5eed,
                        file: String = #fileID, line: Int = #line) -> RDD<T> {
@@ -229,7 +261,12 @@ extension RDD {
     }
 
     /// At most `numPartitions` partitions made by merging neighbouring partitions, without a shuffle;
-    /// with `shuffle: true`, see ``repartition(_:file:line:)``.
+    /// with `shuffle: true`, see ``repartition(_:file:line:)->RDD<T>``.
+    ///
+    /// Mirrors Spark's `RDD.coalesce(numPartitions, shuffle = false)`: partition i of the result
+    /// reads a contiguous range of this RDD's partitions. Asking for more partitions than there are
+    /// keeps the current count. A count below 1 is reported by the first action as
+    /// `EngineError.invalidArgument`.
     @inlinable
     public func coalesce(_ numPartitions: Int, file: String = #fileID, line: Int = #line) -> RDD<T> {
         let mark = context.idMark
@@ -263,6 +300,9 @@ extension RDD {
     }
 
     /// Every pair `(a, b)` with `a` from this RDD and `b` from `other`.
+    ///
+    /// Mirrors Spark's `RDD.cartesian`: `numPartitions × other.numPartitions` partitions; each
+    /// task reads one partition of `other` into memory.
     @inlinable
     public func cartesian<U>(_ other: RDD<U>, file: String = #fileID, line: Int = #line) -> RDD<(T, U)> {
         let mark = context.idMark
@@ -291,6 +331,10 @@ extension RDD {
 
     /// Pairs each record with its index: partition 0's records first, then partition 1's, ….
     /// Runs a job to count the records of every partition but the last, as Spark does.
+    ///
+    /// Mirrors Spark's `RDD.zipWithIndex`.
+    /// - Throws: `EngineError` from the counting job (see ``collect(file:line:)``); nothing when
+    ///   the RDD has one partition or none.
     @inlinable
     public func zipWithIndex(file: String = #fileID, line: Int = #line) throws(EngineError) -> RDD<(T, Int)> {
         var starts = [0]

@@ -8,17 +8,27 @@ import Scheduler
 /// One class serves every kind of RDD: what differs (how a partition is computed,
 /// its dependencies, its partitioner) is given at construction, and the compute
 /// function is built by `@inlinable` operators, so it runs specialized for `T`.
+///
+/// Transformations (``map(_:file:line:)->RDD<U>``, ``reduceByKey(numPartitions:partitioner:_:file:line:)``, …)
+/// only record how to compute the new RDD and do not throw; a bad argument (a partition count
+/// below 1, a negative sample fraction) is reported by the first action on the RDD as
+/// `EngineError.invalidArgument`. Actions (``collect(file:line:)``, ``count(file:line:)``, …)
+/// run a job and throw `EngineError`. Every operator takes `file` and `line` defaults
+/// (`#fileID`, `#line`): they name the call site in logs, in ``toDebugString()`` and in errors;
+/// leave them out.
 public final class RDD<T>: LineageNode, @unchecked Sendable {
     // Unchecked: every stored property is an immutable `let`; the compute closures are @Sendable.
     /// The context that created this RDD.
     public let context: EngineContext
     /// Unique id within the context.
     public let id: Int
+    /// Number of partitions: the number of tasks of a stage that computes this RDD.
     public let numPartitions: Int
     /// The dependencies the RDD was made with; ``lineageDependencies`` is empty once it is checkpointed.
     public let originalDependencies: [LineageDependency]
     /// How records are spread over partitions by key, when known (after a shuffle by key, `mapValues`, …).
     public let partitioner: (any Partitioner)?
+    /// Where the RDD was made: `File.swift:12`, as Spark's `RDD.creationSite`.
     public let callSite: String
     /// Spark's class name for this kind of RDD, for lineage printing: `MapPartitionsRDD`, `ShuffledRDD`, ….
     public let kindName: String
@@ -47,6 +57,7 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
         self.compute = compute
     }
 
+    /// ``id``, under the name the scheduler's `LineageNode` protocol uses.
     public var rddId: Int { id }
 
     /// The parents: none once the RDD is checkpointed (its partitions are read from files).
@@ -71,9 +82,15 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
         return locations?(partition) ?? []
     }
 
+    /// A short name for logs and lineage printing: `MapPartitionsRDD[3] at map at WordCount.swift:12`.
     public var debugName: String { "\(kindName)[\(id)] at \(operation) at \(callSite)" }
 
     /// Computes partition `partition` as a stream of record chunks (on a task thread).
+    /// Reads the checkpoint files once the RDD is checkpointed, else the cached blocks when it
+    /// is persisted (computing and caching them if missing), else computes the partition from
+    /// its parents, as Spark's `RDD.iterator`.
+    /// - Throws: whatever computing the partition throws: an error of a user function, an I/O
+    ///   or fetch failure, or `TaskKilledError` when the task was killed.
     @inlinable
     public func iterator(_ partition: Int, _ context: TaskContext) throws -> PartitionStream<T> {
         if let read = checkpointState.reader { return try read(partition, context) }
@@ -87,6 +104,7 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     ///  +-(4) MapPartitionsRDD[3] at map at WordCount.swift:9 []
     ///     |  TextFileRDD[1] at textFile at WordCount.swift:7 []
     /// ```
+    /// Mirrors Spark's `RDD.toDebugString`.
     public func toDebugString() -> String {
         var lines: [String] = []
         RDDDebugString.render(self, column: "", mode: .first, into: &lines)
@@ -119,6 +137,7 @@ func lineageArgumentError(_ node: any LineageNode) -> String? {
 }
 
 extension RDD: CustomStringConvertible {
+    /// The ``debugName``.
     public var description: String { debugName }
 }
 

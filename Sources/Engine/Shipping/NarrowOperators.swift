@@ -7,8 +7,11 @@ import Storage
 
 /// How `mapPartitionsWithIndex` was called: whether it keeps the partitioner, and its name.
 public struct MapPartitionsParams: Codable, Sendable {
+    /// Whether the result keeps the input's partitioner.
     public var preservesPartitioning: Bool
+    /// The operation's name in logs and lineage (`mapPartitionsWithIndex` unless given).
     public var operation: String
+    /// The parameters of one call.
     @inlinable
     public init(preservesPartitioning: Bool, operation: String) {
         self.preservesPartitioning = preservesPartitioning
@@ -55,9 +58,13 @@ enum KeyByOperator<T, K>: RDDOperator {
 
 /// The arguments of `sample`.
 public struct SampleParams: Codable, Sendable {
+    /// Whether a record may be drawn more than once.
     public var withReplacement: Bool
+    /// The expected share (without replacement) or count (with replacement) of each record.
     public var fraction: Double
+    /// The seed every partition's generator is derived from.
     public var seed: UInt64
+    /// The parameters of one call.
     @inlinable
     public init(withReplacement: Bool, fraction: Double, seed: UInt64) {
         self.withReplacement = withReplacement

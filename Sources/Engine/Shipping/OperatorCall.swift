@@ -56,11 +56,14 @@ public final class OperatorCall: @unchecked Sendable {
 
 /// What a replayed operator gets: the rebuilt inputs, the functions and parameters.
 public final class ReplayInput {
+    /// The context of the executor's rebuilt lineage.
     public let context: EngineContext
     let inputs: [AnyObject]
     let functions: [ShippedFunction]
     let params: [UInt8]
+    /// The call site's file (`#fileID`) on the driver, so rebuilt RDDs name the same call site.
     public let file: String
+    /// The call site's line on the driver.
     public let line: Int
 
     init(context: EngineContext, inputs: [AnyObject], functions: [ShippedFunction], params: [UInt8], file: String, line: Int) {
@@ -158,6 +161,7 @@ public final class ReplayInput {
 /// The operator call that made an RDD or job function, once recorded.
 public final class OriginBox: Sendable {
     private let call = Mutex<OperatorCall?>(nil)
+    /// An empty box: nothing recorded yet.
     public init() {}
     var value: OperatorCall? {
         get { call.withLock { $0 } }
@@ -167,11 +171,13 @@ public final class OriginBox: Sendable {
 
 /// Something an operator call makes and records itself on.
 public protocol HasOrigin: AnyObject {
+    /// Where the operator call that made it is recorded.
     var origin: OriginBox { get }
 }
 
 /// An empty parameter list.
 public struct NoParams: Codable, Sendable {
+    /// The empty parameter list.
     @inlinable public init() {}
 }
 
@@ -194,7 +200,7 @@ extension EngineContext {
 }
 
 extension EngineContext {
-    /// Records on `out`, made by an operator since `mark` (``idMark`` before the call), how to call it again.
+    /// Records on `out`, made by an operator since `mark` (`idMark` before the call), how to call it again.
     @inlinable
     public func recorded<Op: RDDOperator, R: HasOrigin>(
         _ op: Op.Type, _ operation: String, mark: (rdd: Int, shuffle: Int), inputs: [any LineageNode],

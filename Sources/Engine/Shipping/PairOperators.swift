@@ -31,8 +31,11 @@ enum ValuesOperator<K, V>: RDDOperator {
 
 /// How `combineByKey` was asked to partition, and whether it combines on the map side.
 public struct CombineByKeyParams: Codable, Sendable {
+    /// How the result is partitioned.
     public var shape: PartitionerShape
+    /// Whether values are combined before the shuffle.
     public var mapSideCombine: Bool
+    /// The parameters of one call.
     @inlinable
     public init(shape: PartitionerShape, mapSideCombine: Bool) {
         self.shape = shape
@@ -55,8 +58,11 @@ enum CombineByKeyOperator<K: Hashable & Codable & SendableMetatype, V: Codable &
 
 /// The zero value and partition count of `foldByKey` and `aggregateByKey`.
 public struct ByKeyZeroParams<Zero: Codable>: Codable {
+    /// The zero value each key's fold starts from.
     public var zero: Zero
+    /// The partition count asked for, if any.
     public var numPartitions: Int?
+    /// The parameters of one call.
     @inlinable
     public init(zero: Zero, numPartitions: Int?) {
         self.zero = zero

@@ -5,7 +5,7 @@ import CShims
 /// A Swift closure is two words, code pointer and context. A closure literal written at a
 /// generic `@escaping` parameter that captures nothing has no context; its code pointer,
 /// taken relative to the executable's load address, names the same code in every process
-/// running the same binary (``BuildIdentity`` checks that). Read and rebuilt through the same
+/// running the same binary (`BuildIdentity` checks that). Read and rebuilt through the same
 /// generic function type, the bits keep one abstraction on both sides.
 public enum PortableClosure {
     /// The closure's offset into the main executable, or nil when it captures context or

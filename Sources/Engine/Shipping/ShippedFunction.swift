@@ -6,7 +6,9 @@ import Storage
 /// type (its mangled type name and encoded fields). Anything else cannot travel; the job then
 /// fails before any task runs with ``ShippingError/notSerializable(operation:callSite:reason:)``.
 public enum ShippedFunction: Codable, Sendable, Equatable {
+    /// A closure literal that captures nothing: the offset of its code in the executable.
     case closure(offset: UInt64)
+    /// A value of a named `Codable` function type: its mangled type name and encoded fields.
     case codable(typeName: String, fields: [UInt8])
     /// Not a function: a value (zero value, elements, partitioner) that travels in the call's
     /// parameters. Listed so that the call's functions say it is portable.
@@ -38,7 +40,7 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
     @inlinable
     public static func effect<A>(_ f: @escaping @Sendable (A) throws -> Void) -> ShippedFunction { boxed(EffectBox(f: f)) }
 
-    /// `(PartitionIterator<T>) throws -> S`: mapPartitions. (Through ``of(_:)-(A)->B`` the iterator,
+    /// `(PartitionIterator<T>) throws -> S`: mapPartitions. (Through ``of(_:)-((A)->B)`` the iterator,
     /// a class passed directly, would be reabstracted to an opaque parameter by a thunk that captures.)
     @inlinable
     public static func partitions<T, S>(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> S) -> ShippedFunction {
@@ -73,6 +75,8 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
     }
 
     /// The shipped form of a value of a named `Codable` function type.
+    /// ``notPortable(reason:)`` when the type has no name another process can look up (a
+    /// `private` type, or one declared inside a function) or its fields do not encode.
     public static func of<P: PortableFunction>(portable value: P) -> ShippedFunction {
         guard let name = _mangledTypeName(P.self), _typeByName(name) != nil else {
             return .notPortable(reason: "its type \(P.self) has no stable name (private, or declared inside a function)")
@@ -90,6 +94,8 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
     }
 
     /// The function again, as type `F` (in another process of the same build).
+    /// - Throws: ``ShippingError/corrupt(_:)`` when the type is unknown in this build, the fields
+    ///   do not decode, the function is not an `F`, or this is a value or a function that cannot travel.
     public func function<F>(as: F.Type = F.self) throws(ShippingError) -> F {
         switch self {
         case .closure(let offset):
@@ -129,57 +135,77 @@ extension PortableFunction {
     static func decodeShipped(_ bytes: [UInt8]) throws -> Self { try BinaryDecoder().decode(Self.self, from: bytes) }
 }
 
-/// `(Input) -> Output`, for `map`, `mapValues`, `keyBy`.
+/// `(Input) -> Output`, for ``RDD/map(_:file:line:)->RDD<F.Output>``.
 public protocol MapFunction: PortableFunction {
+    /// The record type it takes.
     associatedtype Input
+    /// What it returns for each record.
     associatedtype Output
+    /// The function: called once per record, on task threads. An error it throws fails the task.
     func callAsFunction(_ input: Input) throws -> Output
 }
 
 extension MapFunction {
+    /// `callAsFunction` as the closure type ``RDD/map(_:file:line:)->RDD<F.Output>`` runs.
     public func shippedClosure() -> Any { { (x: Input) throws -> Output in try self(x) } as @Sendable (Input) throws -> Output }
 }
 
-/// `(Input) -> some Sequence`, for `flatMap`.
+/// `(Input) -> some Sequence`, for ``RDD/flatMap(_:file:line:)->RDD<F.Output.Element>``.
 public protocol FlatMapFunction: PortableFunction {
+    /// The record type it takes.
     associatedtype Input
+    /// The sequence it returns for each record; its elements are the new RDD's records.
     associatedtype Output: Sequence
+    /// The function: called once per record, on task threads. An error it throws fails the task.
     func callAsFunction(_ input: Input) throws -> Output
 }
 
 extension FlatMapFunction {
+    /// `callAsFunction` as the closure type ``RDD/flatMap(_:file:line:)->RDD<F.Output.Element>`` runs.
     public func shippedClosure() -> Any { { (x: Input) throws -> Output in try self(x) } as @Sendable (Input) throws -> Output }
 }
 
-/// `(Input) -> Bool`, for `filter`.
+/// `(Input) -> Bool`, for ``RDD/filter(_:file:line:)-(F,_,_)``.
 public protocol FilterFunction: PortableFunction {
+    /// The record type it takes.
     associatedtype Input
+    /// True to keep `input`. Called once per record, on task threads; an error it throws fails the task.
     func callAsFunction(_ input: Input) throws -> Bool
 }
 
 extension FilterFunction {
+    /// `callAsFunction` as the closure type ``RDD/filter(_:file:line:)-(F,_,_)`` runs.
     public func shippedClosure() -> Any { { (x: Input) throws -> Bool in try self(x) } as @Sendable (Input) throws -> Bool }
 }
 
-/// `(Value, Value) -> Value`, for `reduce`, `fold` and `reduceByKey`.
+/// `(Value, Value) -> Value`, for ``RDD/reduce(_:file:line:)-(F,_,_)`` (and `max`, `min`).
 public protocol ReduceFunction: PortableFunction {
+    /// The type of the values it combines (and returns).
     associatedtype Value
+    /// Combines two values; it must be associative and commutative, since partial results are
+    /// combined in any order. An error it throws fails the task (or the action, on the driver).
     func callAsFunction(_ a: Value, _ b: Value) throws -> Value
 }
 
 extension ReduceFunction {
+    /// `callAsFunction` as the closure type ``RDD/reduce(_:file:line:)-(F,_,_)`` runs.
     public func shippedClosure() -> Any {
         { (a: Value, b: Value) throws -> Value in try self(a, b) } as @Sendable (Value, Value) throws -> Value
     }
 }
 
 /// `(Value, Value) -> Bool`, a strict "is ordered before", for `takeOrdered` and `top`.
+/// The library's ``Ascending`` uses it for `takeOrdered(_:)` and `top(_:)` of `Comparable`
+/// records; the operators that take an ordering take it as a closure.
 public protocol OrderingFunction: PortableFunction {
+    /// The type of the values it orders.
     associatedtype Value
+    /// True when `a` is ordered strictly before `b`.
     func callAsFunction(_ a: Value, _ b: Value) -> Bool
 }
 
 extension OrderingFunction {
+    /// `callAsFunction` as the closure type `takeOrdered` and `top` run.
     public func shippedClosure() -> Any { { (a: Value, b: Value) -> Bool in self(a, b) } as @Sendable (Value, Value) -> Bool }
 }
 

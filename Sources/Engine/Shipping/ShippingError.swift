@@ -10,6 +10,8 @@ public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A function refers to a broadcast destroyed on the driver.
     case destroyedBroadcast(operation: String, callSite: String, message: String)
 
+    /// The message a failed job reports: `Task not serializable: map at Job.swift:12 captures
+    /// context; …`, naming the operation, its call site and what to do.
     public var description: String {
         switch self {
         case .notSerializable(let operation, let callSite, let reason):

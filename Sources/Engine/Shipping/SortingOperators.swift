@@ -7,8 +7,11 @@ import Storage
 
 /// The range bounds and direction of a `sortByKey` call.
 public struct SortByKeyParams<K: Codable>: Codable {
+    /// The range bounds the sampling job found.
     public var bounds: [K]
+    /// The sort direction.
     public var ascending: Bool
+    /// The parameters of one call.
     @inlinable
     public init(bounds: [K], ascending: Bool) {
         self.bounds = bounds
@@ -28,8 +31,11 @@ enum SortByKeyOperator<K: Comparable & Hashable & Codable & Sendable & SendableM
 
 /// A partition's reservoir sample of keys and how many keys it had.
 public struct KeySample<T: Codable>: Codable {
+    /// The sampled keys.
     public var keys: [T]
+    /// How many keys the partition had, to weight its sample.
     public var seen: Int
+    /// One partition's sample.
     @inlinable
     public init(keys: [T], seen: Int) {
         self.keys = keys

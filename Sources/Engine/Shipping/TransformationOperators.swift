@@ -41,11 +41,14 @@ enum MapValuesOperator<K, V, U>: RDDOperator {
 
 /// How a by-key operation was asked to partition: a count, a HashPartitioner, or the default.
 public struct PartitionerShape: Codable, Sendable {
+    /// The partition count asked for, if any.
     public var numPartitions: Int?
+    /// The count of the ``HashPartitioner`` given, if one was.
     public var hashPartitions: Int?
     /// False for a custom partitioner, which cannot travel yet.
     public var portable: Bool
 
+    /// The shape of a call's `numPartitions` and `partitioner` arguments.
     @inlinable
     public init(numPartitions: Int?, partitioner: (any Partitioner)?) {
         self.numPartitions = numPartitions
@@ -88,8 +91,11 @@ enum GroupByKeyOperator<K: Hashable & Codable & SendableMetatype, V: Codable & S
 
 /// The path and split count of a text file source.
 public struct TextFileParams: Codable, Sendable {
+    /// The file or directory read.
     public var path: String
+    /// The `minPartitions` asked for, if any.
     public var minPartitions: Int?
+    /// The parameters of one call.
     public init(path: String, minPartitions: Int?) {
         self.path = path
         self.minPartitions = minPartitions
@@ -116,8 +122,11 @@ enum TextFileBytesOperator: RDDOperator {
 
 /// The encoded elements and slice count of `parallelize`.
 public struct ParallelizeParams: Codable, Sendable {
+    /// The elements, encoded as cached partitions are.
     public var data: [UInt8]
+    /// The slice count asked for, if any.
     public var numSlices: Int?
+    /// The parameters of one call.
     @inlinable
     public init(data: [UInt8], numSlices: Int?) {
         self.data = data

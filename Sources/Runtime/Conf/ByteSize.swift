@@ -2,6 +2,9 @@
 public enum ByteSize {
     /// Parses a size in bytes; suffixes b, k, m, g, t (case-insensitive, optional trailing `b`: `512mb`).
     /// Throws ``EngineError/badConf(key:value:expected:)`` naming `key` when the text is not a size.
+    ///
+    /// - Throws: `EngineError.badConf(key:value:expected:)` for text that is not a size, or one
+    ///   that overflows 64 bits.
     public static func parse(_ text: String, key: String = "size") throws(EngineError) -> Int64 {
         var s = text.trimmingCharacters(in: .whitespaces).lowercased()
         let expected = "a size such as 512m, 2g or 1048576"

@@ -9,6 +9,9 @@ public struct ConfigKey<Value: Sendable>: Sendable {
     let parse: @Sendable (String) throws(EngineError) -> Value
 
     /// Creates a key; `parse` turns the text form into a value or throws ``EngineError/badConf(key:value:expected:)``.
+    ///
+    /// The factory methods (``int(_:default:minimum:doc:)``, ``bytes(_:default:doc:)``, …) make
+    /// the usual kinds; a job can make its own keys and read them with `EngineConf.get(_:)`.
     public init(_ name: String, default defaultValue: Value, doc: String,
                 parse: @escaping @Sendable (String) throws(EngineError) -> Value) {
         self.name = name

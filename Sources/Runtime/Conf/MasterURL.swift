@@ -16,6 +16,10 @@ public enum MasterURL: Sendable, Equatable, CustomStringConvertible {
     case cluster(host: String, port: Int)
 
     /// Parses a master URL; anything else is ``EngineError/badMasterURL(_:)``.
+    ///
+    /// `E` is 1…256, `C` 1…4096, `M` 1…4194304 (MB), `N` 1…4096; `local[*]` takes the number of
+    /// active processors.
+    /// - Throws: `EngineError.badMasterURL` with the accepted forms.
     public static func parse(_ text: String) throws(EngineError) -> MasterURL {
         let s = text.trimmingCharacters(in: .whitespaces)
         if s == "local" { return .local(threads: 1) }
@@ -52,6 +56,8 @@ public enum MasterURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The URL in its canonical form: `local[4]`, `local-cluster[2,1,512]`, `engine://host:7077`
+    /// (`local` and `local[*]` print with their thread count).
     public var description: String {
         switch self {
         case .local(let n): return "local[\(n)]"

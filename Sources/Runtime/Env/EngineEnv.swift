@@ -23,11 +23,17 @@ package final class EngineEnv: Sendable {
         case executor(rpc: RpcEnv, driver: RpcPeer)
     }
 
+    /// The configuration the process runs with (on an executor, the driver's).
     package let conf: EngineConf
+    /// `driver`, or the executor's id.
     package let executorId: String
+    /// The process's unified memory manager (storage and execution).
     package let memoryManager: UnifiedMemoryManager
+    /// The process's block manager.
     package let blockManager: BlockManager
+    /// The process's broadcast manager (TorrentBroadcast pieces and kept values).
     package let broadcastManager: BroadcastManager
+    /// The map output tracker: the master on the driver, a client of it on an executor.
     package let mapOutputTracker: MapOutputTracker
     /// Fetches blocks from other processes (nil on the driver: executors fetch from it, not the reverse).
     package let blockTransfer: RpcBlockTransferClient?

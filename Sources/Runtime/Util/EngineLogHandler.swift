@@ -59,6 +59,7 @@ package enum EngineLogging {
     }
     private static let installed = Mutex(false)
 
+    /// Sets the level of every logger of this process and installs the engine's handler (once).
     package static func setUp(level newLevel: Logger.Level) {
         level.withLock { $0 = newLevel }
         let first = installed.withLock { i -> Bool in
@@ -70,8 +71,10 @@ package enum EngineLogging {
         }
     }
 
+    /// The level set by ``setUp(level:)``.
     package static var currentLevel: Logger.Level { level.withLock { $0 } }
 
+    /// A logger labelled `engine.LABEL`, as Spark's logs name their classes.
     package static func logger(_ label: String) -> Logger {
         Logger(label: "engine.\(label)")
     }

@@ -68,11 +68,13 @@ public final class CoarseGrainedSchedulerBackend: SchedulerBackend {
 
     // MARK: - SchedulerBackend
 
+    /// Remembers the scheduler that registered executors' cores are offered to.
     public func start(scheduler: TaskSchedulerImpl) { state.withLock { $0.scheduler = scheduler } }
 
     /// Offers the free cores of every registered executor.
     public func reviveOffers() { makeOffers() }
 
+    /// Sends KillTask down the executor's channel; an unknown executor is logged and ignored.
     public func killTask(taskId: Int64, executorId: String, reason: String) {
         guard let channel = state.withLock({ $0.executors[executorId]?.channel }) else {
             logger.warning("Attempted to kill task \(taskId) for unknown executor \(executorId).")

@@ -4,6 +4,7 @@ import Synchronization
 /// LocalSchedulerBackend and LocalEndpoint: it counts free cores, offers them when tasks
 /// are submitted or finish, and passes status updates to the scheduler.
 public final class LocalSchedulerBackend: SchedulerBackend {
+    /// The executor's task threads (N of `local[N]`).
     public let cores: Int
     private let freeCores: Mutex<Int>
     private let schedulerBox = Mutex<TaskSchedulerImpl?>(nil)
@@ -20,8 +21,10 @@ public final class LocalSchedulerBackend: SchedulerBackend {
         self.makeExecutor = makeExecutor
     }
 
+    /// ``cores``, as Spark's local backend.
     public var defaultParallelism: Int { cores }
 
+    /// Builds the executor and remembers the scheduler to offer its cores to.
     public func start(scheduler: TaskSchedulerImpl) {
         schedulerBox.withLock { $0 = scheduler }
         let executor = makeExecutor { [weak self] taskId, reason, metrics in
@@ -30,6 +33,8 @@ public final class LocalSchedulerBackend: SchedulerBackend {
         executorBox.withLock { $0 = executor }
     }
 
+    /// Offers the free cores to the scheduler and launches the tasks it returns, one offer
+    /// round at a time.
     public func reviveOffers() {
         guard let scheduler = schedulerBox.withLock({ $0 }), let executor = executorBox.withLock({ $0 }) else { return }
         offerLock.withLock { _ in
@@ -47,10 +52,12 @@ public final class LocalSchedulerBackend: SchedulerBackend {
         reviveOffers()
     }
 
+    /// Asks the executor to stop the task; it ends at its next interruption check.
     public func killTask(taskId: Int64, executorId: String, reason: String) {
         executorBox.withLock { $0 }?.killTask(taskId, reason: reason)
     }
 
+    /// Stops the executor's task threads.
     public func stop() {
         executorBox.withLock { $0 }?.stop()
     }

@@ -19,10 +19,15 @@ import Logging
 /// job; a shuffle id maps to at most one live map stage; no recorded map output lives on
 /// an executor known to be lost.
 public struct DAGSchedulerState: Sendable {
+    /// Every stage of an active job, by id.
     public private(set) var stages: [Int: Stage] = [:]
+    /// The active jobs, by id.
     public private(set) var jobs: [Int: ActiveJob] = [:]
+    /// Stages waiting for their parents' outputs (Spark's `waitingStages`).
     public private(set) var waiting: Set<Int> = []
+    /// Stages whose tasks are submitted (Spark's `runningStages`).
     public private(set) var running: Set<Int> = []
+    /// Stages that failed on a fetch failure and wait to be resubmitted (Spark's `failedStages`).
     public private(set) var failed: Set<Int> = []
     /// shuffleId → the live ShuffleMapStage writing it.
     public private(set) var shuffleIdToStage: [Int: Int] = [:]

@@ -2,16 +2,22 @@ import Threads
 
 /// Why a job did not succeed.
 public struct JobFailedError: Error, CustomStringConvertible, Sendable {
+    /// The job that failed.
     public let jobId: Int
+    /// `Job aborted due to stage failure: …`, or why it was cancelled.
     public let reason: String
+    /// True when the job was cancelled rather than failed.
     public let cancelled: Bool
+    /// The ``reason``.
     public var description: String { reason }
 }
 
 /// Waits for a job: hands each partition's result to the caller as it arrives and
 /// completes when all have arrived or the job failed, as Spark's JobWaiter.
 public final class JobWaiter: Sendable {
+    /// The job waited for.
     public let jobId: Int
+    /// The number of partitions whose results are awaited.
     public let totalTasks: Int
     private let resultHandler: @Sendable (Int, TaskResultValue) -> Void
     /// The job's outcome: set once, by the first `finish`.

@@ -36,6 +36,7 @@ open class ShuffleDependencyBase: @unchecked Sendable {
     /// Number of reduce partitions (the partitioner's).
     public let numReducePartitions: Int
 
+    /// A dependency on the map side `mapSide`, written as shuffle `shuffleId` into `numReducePartitions` partitions.
     public init(shuffleId: Int, mapSide: any LineageNode, numReducePartitions: Int) {
         self.shuffleId = shuffleId
         self.mapSide = mapSide

@@ -7,8 +7,11 @@ import Threads
 /// each taking the next launched task, decoding the stage binary from its broadcast
 /// and running it. Status goes to `statusSink`.
 public final class Executor: Sendable {
+    /// `driver` in local mode, else the executor's id.
     public let executorId: String
+    /// Number of task threads.
     public let cores: Int
+    /// What tasks running here use.
     public let env: TaskEnvironment
     private let codec: any TaskBinaryCodec
     private let queue = BlockingQueue<TaskDescription>()
@@ -122,16 +125,22 @@ public final class Executor: Sendable {
 
 /// A shuffle segment that could not be read: its map output must be recomputed.
 public struct FetchFailedError: Error, CustomStringConvertible, Sendable {
+    /// The shuffle whose output was missing.
     public let shuffleId: Int
+    /// The map output that could not be read.
     public let mapIndex: Int
+    /// The reduce partition that needed it.
     public let reduceId: Int
+    /// What went wrong (unreachable executor, corrupt or truncated segment, …).
     public let message: String
+    /// A fetch failure of one segment.
     public init(shuffleId: Int, mapIndex: Int, reduceId: Int, message: String) {
         self.shuffleId = shuffleId
         self.mapIndex = mapIndex
         self.reduceId = reduceId
         self.message = message
     }
+    /// `fetch failed: shuffle S, map M, reduce R: MESSAGE`.
     public var description: String {
         "fetch failed: shuffle \(shuffleId), map \(mapIndex), reduce \(reduceId): \(message)"
     }

@@ -4,9 +4,13 @@ import Storage
 /// What a running task may use on its executor, as Spark's SparkEnv: the BlockManager,
 /// broadcast, the map output tracker, and the settings tasks need.
 public final class TaskEnvironment: Sendable {
+    /// `driver` in local mode, else the executor's id.
     public let executorId: String
+    /// This process's block manager.
     public let blockManager: BlockManager
+    /// This process's broadcast manager.
     public let broadcastManager: BroadcastManager
+    /// Where map outputs are (the driver's tracker, or a client of it).
     public let mapOutputTracker: MapOutputTracker
     /// `engine.shuffle.compress`.
     public let shuffleCompress: Bool
@@ -20,6 +24,7 @@ public final class TaskEnvironment: Sendable {
     /// fetches at once.
     public let maxBytesInFlight: Int64
 
+    /// Registers `blockManager` with `blockManagerMaster` and connects the two.
     public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
                 mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
                 executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),

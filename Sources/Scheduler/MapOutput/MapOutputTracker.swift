@@ -3,11 +3,15 @@ import Synchronization
 
 /// A shuffle input that cannot be found: the parent stage must run again.
 public struct MetadataFetchFailedError: Error, CustomStringConvertible, Sendable {
+    /// The shuffle.
     public let shuffleId: Int
+    /// The reduce partition that asked.
     public let reduceId: Int
+    /// What is missing.
     public let message: String
     /// The map output found missing, when one is (nil: the shuffle's outputs are unknown).
     public var mapIndex: Int? = nil
+    /// `missing output of shuffle S for reduce partition R: MESSAGE`.
     public var description: String { "missing output of shuffle \(shuffleId) for reduce partition \(reduceId): \(message)" }
 }
 

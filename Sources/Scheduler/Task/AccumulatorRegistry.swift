@@ -2,7 +2,9 @@ import Synchronization
 
 /// What a task added to one accumulator: a sum of integers, or a sum and count of doubles.
 public enum AccumulatorUpdate: Sendable, Equatable {
+    /// Added integers (`LongAccumulator`'s kind).
     case long(Int64)
+    /// Added doubles and how many (`DoubleAccumulator`'s kind).
     case double(sum: Double, count: Int64)
 
     /// This update followed by `other` (of the same kind; a mismatch keeps `other`).

@@ -12,6 +12,7 @@ public struct MapStatus: Sendable, Equatable {
     /// recomputed output never meets the files of an earlier attempt (as Spark 3).
     public let mapId: Int64
 
+    /// A map output's status, as the map task reports it.
     public init(location: BlockManagerId, sizes: [Int64], mapIndex: Int, mapId: Int64) {
         self.location = location
         self.sizes = sizes

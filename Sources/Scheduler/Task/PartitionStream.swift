@@ -9,6 +9,8 @@
 ///
 /// Used by one task thread only.
 public struct PartitionStream<T> {
+    /// Pushes the remaining records to a consumer, when the source can.
+    /// The chunk source: nil ends the stream.
     @usableFromInline package let nextChunk: () throws -> [T]?
     @usableFromInline package let pushRest: (((T) throws -> Void) throws -> Void)?
 
@@ -105,7 +107,13 @@ public struct PartitionStream<T> {
 /// A partition's records one at a time, for functions that take an iterator
 /// (`mapPartitions`, `foreachPartition`). An error from upstream ends the iteration;
 /// the engine rethrows it when the function returns.
+///
+/// A function that stops early leaves the rest of the partition unread.
 public final class PartitionIterator<T>: IteratorProtocol, Sequence {
+    /// True once the stream ended or failed.
+    /// The next record's index in ``chunk``.
+    /// The current chunk.
+    /// The stream it reads.
     @usableFromInline package let stream: PartitionStream<T>
     @usableFromInline package var chunk: [T] = []
     @usableFromInline package var index = 0
@@ -113,9 +121,12 @@ public final class PartitionIterator<T>: IteratorProtocol, Sequence {
     /// The error that ended the stream early, if any.
     public private(set) var error: (any Error)?
 
+    /// An iterator over `stream`'s records.
     @inlinable
     package init(_ stream: PartitionStream<T>) { self.stream = stream }
 
+    /// The next record, or nil at the end of the partition or after an upstream error
+    /// (see ``error`` and ``rethrowIfFailed()``).
     @inlinable
     public func next() -> T? {
         while index >= chunk.count {
@@ -136,6 +147,7 @@ public final class PartitionIterator<T>: IteratorProtocol, Sequence {
         return chunk[index]
     }
 
+    /// Ends the iteration with `e`.
     @usableFromInline
     package func setError(_ e: any Error) {
         error = e

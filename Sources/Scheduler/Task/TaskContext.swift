@@ -4,14 +4,22 @@ import Synchronization
 
 /// Raised inside a task that was asked to stop.
 public struct TaskKilledError: Error, CustomStringConvertible, Sendable {
+    /// Why the task was killed (job cancelled, stage aborted, …).
     public let reason: String
+    /// `task killed: REASON`.
     public var description: String { "task killed: \(reason)" }
 }
 
 /// Per-task information and services, as Spark's TaskContext.
+///
+/// `TaskContext.get()` returns it inside a task (a function given to an operator runs in
+/// one); it is nil on the driver.
 public final class TaskContext: Sendable {
+    /// The id of the stage the task belongs to (Spark's `TaskContext.stageId`).
     public let stageId: Int
+    /// The stage attempt (Spark's `TaskContext.stageAttemptNumber`).
     public let stageAttemptNumber: Int
+    /// The partition the task computes (Spark's `TaskContext.partitionId`).
     public let partitionId: Int
     /// How many times this task was attempted before (0 for the first attempt).
     public let attemptNumber: Int
@@ -26,6 +34,7 @@ public final class TaskContext: Sendable {
     private let metricsBox = Mutex(TaskMetrics())
     private let listeners = Mutex<[@Sendable (TaskContext, Bool) -> Void]>([])
 
+    /// A context for one task attempt; the executor makes it (tests make their own).
     public init(stageId: Int, stageAttemptNumber: Int, partitionId: Int, attemptNumber: Int,
                 taskAttemptId: Int64, env: TaskEnvironment) {
         self.stageId = stageId

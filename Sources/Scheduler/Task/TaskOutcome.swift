@@ -3,7 +3,9 @@
 public struct TaskResultValue: @unchecked Sendable {
     // Unchecked: the value is created on a task thread, then only moved to the
     // event loop and on to the result handler; nobody mutates it meanwhile.
+    /// The result, as the job's result function returned it (or its encoded bytes, from another process).
     public let value: Any
+    /// Wraps `value`.
     public init(_ value: Any) { self.value = value }
 }
 
@@ -17,6 +19,7 @@ public enum TaskOutcome: Sendable {
 
 /// A task's final state, as reported to the TaskScheduler.
 public enum TaskEndReason: Sendable {
+    /// The task finished; its map status or result value.
     case success(TaskOutcome)
     /// The task threw; `description` is the error's text. Retried up to maxFailures.
     case exception(String)

@@ -30,6 +30,7 @@ public final class TaskSchedulerImpl: Sendable {
     public let maxTaskFailures: Int
     private let logger: Logger
 
+    /// A scheduler that fails a task set after `maxTaskFailures` failures of one task.
     public init(maxTaskFailures: Int, logger: Logger = Logger(label: "engine.TaskSchedulerImpl")) {
         self.maxTaskFailures = maxTaskFailures
         self.logger = logger

@@ -9,7 +9,9 @@
 ///
 /// Invariant: a task index is pending, running or successful, never two of them.
 public struct TaskSetManager: Sendable {
+    /// The tasks it schedules.
     public let taskSet: TaskSet
+    /// Failures of one task before the set is aborted (`engine.task.maxFailures`).
     public let maxFailures: Int
     private var pending: [Int]
     private var running: [Int64: Int] = [:]
@@ -20,10 +22,12 @@ public struct TaskSetManager: Sendable {
     private var failedExecutors: [Int: Set<String>] = [:]
     /// Where each successful shuffle map task ran: its output lives there.
     private var successfulOn: [Int: String] = [:]
+    /// Tasks that have succeeded.
     public private(set) var tasksSuccessful = 0
     /// No more tasks are launched; set when all succeeded, on abort, or on fetch failure.
     public private(set) var isZombie = false
 
+    /// A manager with every task pending.
     public init(taskSet: TaskSet, maxFailures: Int) {
         self.taskSet = taskSet
         self.maxFailures = maxFailures
@@ -34,8 +38,11 @@ public struct TaskSetManager: Sendable {
         attempts = Array(repeating: 0, count: n)
     }
 
+    /// Ids of the attempts running now.
     public var runningTaskIds: [Int64] { Array(running.keys) }
+    /// True when tasks wait to be launched.
     public var hasPendingTasks: Bool { !isZombie && !pending.isEmpty }
+    /// True when no more tasks will launch and none is running.
     public var isFinished: Bool { isZombie && running.isEmpty }
     /// True when the set's tasks write shuffle output (their results live on the executors).
     public var isShuffleMapSet: Bool {

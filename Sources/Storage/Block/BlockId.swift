@@ -31,20 +31,26 @@ public enum BlockId: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The block's ``name``.
     public var description: String { name }
 }
 
 /// Identifies one BlockManager: the executor it belongs to and where it listens.
 public struct BlockManagerId: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The executor the block manager belongs to (`driver` on the driver).
     public let executorId: String
+    /// The address other processes reach its block server at.
     public let host: String
+    /// The block server's port (0 when it serves no other process: local mode).
     public let port: Int
 
+    /// An id; the block manager's own or a peer's.
     public init(executorId: String, host: String, port: Int) {
         self.executorId = executorId
         self.host = host
         self.port = port
     }
 
+    /// `BlockManagerId(exec-1, 10.0.0.2, 40123)`, as Spark prints it.
     public var description: String { "BlockManagerId(\(executorId), \(host), \(port))" }
 }

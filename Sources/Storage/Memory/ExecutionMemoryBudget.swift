@@ -17,8 +17,12 @@ public protocol ExecutionMemoryBudget: Sendable {
 
 /// A budget that grants every request: for contexts without a memory limit and for tests.
 public struct UnlimitedExecutionMemory: ExecutionMemoryBudget {
+    /// An unlimited budget.
     public init() {}
+    /// Grants all `bytes` at once.
     public func acquireExecutionMemory(_ bytes: Int64, taskAttemptId: Int64) -> Int64 { bytes }
+    /// Does nothing: nothing is counted.
     public func releaseExecutionMemory(_ bytes: Int64, taskAttemptId: Int64) {}
+    /// Returns 0: nothing is counted.
     public func releaseAllExecutionMemory(taskAttemptId: Int64) -> Int64 { 0 }
 }

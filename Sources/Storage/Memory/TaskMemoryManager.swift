@@ -5,10 +5,12 @@ import Synchronization
 /// account tracks what the task holds, its peak, and what it spilled. Everything the task
 /// still holds is returned when it ends.
 public final class TaskMemoryManager: Sendable {
+    /// The task attempt whose account this is.
     public let taskAttemptId: Int64
     private let budget: any ExecutionMemoryBudget
     private let state = Mutex<(used: Int64, peak: Int64, spilledMemory: Int64, spilledDisk: Int64)>((0, 0, 0, 0))
 
+    /// An empty account of task `taskAttemptId`, drawing on `budget`.
     public init(taskAttemptId: Int64, budget: any ExecutionMemoryBudget) {
         self.taskAttemptId = taskAttemptId
         self.budget = budget

@@ -50,6 +50,7 @@ public struct ASCIIWhitespaceWords: Sequence {
         @inlinable
         init(base: Base) { self.base = base }
 
+        /// The next word, or nil after the last.
         @inlinable
         public mutating func next() -> ByteString? {
             switch base {
@@ -64,6 +65,7 @@ public struct ASCIIWhitespaceWords: Sequence {
         }
     }
 
+    /// An iterator from the first word.
     @inlinable
     public func makeIterator() -> Iterator { Iterator(base: base) }
 }

@@ -137,6 +137,7 @@ public struct ByteString: Sendable {
 }
 
 extension ByteString: Equatable {
+    /// True when both hold the same bytes.
     @inlinable
     public static func == (lhs: ByteString, rhs: ByteString) -> Bool {
         switch (lhs.repr, rhs.repr) {
@@ -148,6 +149,8 @@ extension ByteString: Equatable {
 }
 
 extension ByteString: Hashable {
+    /// Hashes the bytes. `HashPartitioner` does not use it: it hashes byte strings with
+    /// `FastHash`, which is the same in every process.
     @inlinable
     public func hash(into hasher: inout Hasher) {
         switch repr {
@@ -162,6 +165,7 @@ extension ByteString: Hashable {
 }
 
 extension ByteString: Comparable {
+    /// Lexicographic order of unsigned bytes, a proper prefix first (as `memcmp`, then length).
     @inlinable
     public static func < (lhs: ByteString, rhs: ByteString) -> Bool {
         if case let .small(a0, a1) = lhs.repr, case let .small(b0, b1) = rhs.repr {
