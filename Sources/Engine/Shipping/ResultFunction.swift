@@ -1,4 +1,5 @@
 import Scheduler
+import Storage
 
 /// The function of a result stage: applied to each partition's stream on a task thread.
 @usableFromInline

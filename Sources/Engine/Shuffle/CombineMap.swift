@@ -1,3 +1,5 @@
+import Storage
+
 /// A hash map from keys to combiners, built for aggregation.
 ///
 /// Layout, as a compact dictionary: a dense array of entries (hash, key, combiner) in
