@@ -34,7 +34,7 @@ public enum EngineKeys {
     public static let logLevel = ConfigKey<String>.string(
         "engine.log.level", default: "warning", doc: "trace, debug, info, notice, warning, error (info shows every stage and job)")
     public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
-        "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
+        "engine.broadcast.blockSize", default: 4 << 20, minimum: 1, doc: "size of one TorrentBroadcast piece")
     public static let broadcastCompress = ConfigKey<Bool>.bool(
         "engine.broadcast.compress", default: true, doc: "lz4-compress broadcast pieces (task binaries too)")
     public static let broadcastChecksum = ConfigKey<Bool>.bool(

@@ -252,6 +252,8 @@ public final class EngineContext: Sendable {
             _ = try driver.dagScheduler.runJob(rdd: rdd, function: function, partitions: parts,
                                                callSite: callSite) { index, value in
                 let v: Unchecked<U>
+                // Internal: a portable job's result function encodes its results to bytes, a local
+                // job's returns U; the task's data never picks the type.
                 if portable {
                     do {
                         v = Unchecked(try function.resultCodec.decode(value.value as! [UInt8]))

@@ -99,10 +99,14 @@ final class CombineMap<K: Hashable, C> {
         }
     }
 
+    /// Most keys a map can index (entry numbers are 32-bit).
+    @usableFromInline static var maxKeys: Int { Int(UInt32.max) / 2 }
+
     @inlinable
     func growEntries() {
         let t = table.pointee
-        precondition(t.entryCapacity < Int(UInt32.max) / 2, "CombineMap: more than 2^31 keys in one task")
+        // Not reachable from a job's data: ExternalCombineMap spills the map before it holds maxKeys keys.
+        precondition(t.entryCapacity < Self.maxKeys, "CombineMap: more than 2^31 keys in one task")
         let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: t.entryCapacity * 2)
         bigger.moveInitialize(from: t.entries, count: t.count)
         t.entries.deallocate()

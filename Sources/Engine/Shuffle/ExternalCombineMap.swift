@@ -84,12 +84,14 @@ final class ExternalCombineMap<K: Hashable, C> {
 
     // MARK: Memory
 
-    /// Asks for more memory when the estimate passed what is held; spills when refused.
+    /// Asks for more memory when the estimate passed what is held; spills when refused, and
+    /// before the map could hold more keys than it can index (at most one key comes per update).
     @usableFromInline
     func checkMemory() throws {
         nextCheck = updates + Self.checkInterval
         let estimate = estimatedBytes()
-        if grant.covers(estimate, from: context.memoryManager) { return }
+        let nearlyFull = map.count > CombineMap<K, C>.maxKeys - Self.checkInterval
+        if !nearlyFull && grant.covers(estimate, from: context.memoryManager) { return }
         guard map.count > 0 else { return }
         try spill(estimate: estimate)
     }
