@@ -29,6 +29,7 @@ public final class BroadcastManager: Sendable {
     public init(blockManager: BlockManager, pieceSize: Int = 4 << 20, compress: Bool = true, checksum: Bool = true,
                 factory: any BroadcastFactory = TorrentBroadcastFactory(),
                 sources: [any BroadcastPieceSource] = [], firstId: Int = 0) {
+        // The Engine passes engine.broadcast.blockSize, which EngineConf refuses below 1 byte.
         precondition(pieceSize > 0, "broadcast piece size must be positive")
         self.blockManager = blockManager
         self.pieceSize = pieceSize

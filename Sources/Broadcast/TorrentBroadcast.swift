@@ -25,6 +25,7 @@ public struct TorrentBroadcast: Sendable, Equatable, BinaryRecord {
     public static func writeBlocks(_ bytes: [UInt8], pieceSize: Int, compress: Bool, checksum: Bool = true)
         -> (TorrentBroadcast, [[UInt8]])
     {
+        // The BroadcastManager's piece size, checked there (and by EngineConf) to be at least 1.
         precondition(pieceSize > 0, "broadcast piece size must be positive")
         var pieces: [[UInt8]] = []
         var sums: [UInt32] = []

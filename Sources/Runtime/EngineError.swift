@@ -22,6 +22,9 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     case invalidArgument(String)
     /// The context was stopped.
     case contextStopped
+    /// A custom partitioner (`partitioner`, its type name) put a key (`key`, as text) in
+    /// `partition`, outside `0..<numPartitions`. Fails the map task, and the job after retries.
+    case partitionOutOfRange(partitioner: String, key: String, partition: Int, numPartitions: Int)
 
     /// The one-line message: what failed, on which input, and what to do.
     public var description: String {
@@ -46,6 +49,10 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
             return "invalid argument: \(what)"
         case .contextStopped:
             return "the EngineContext has been stopped; create a new one"
+        case .partitionOutOfRange(let partitioner, let key, let partition, let n):
+            return "partitioner \(partitioner) returned partition \(partition) for key \(key), outside 0..<\(n): "
+                + "its partition(for:) must return a value from 0 through numPartitions - 1 (\(n - 1)) for every key; "
+                + "fix it (for example, map a hash to a non-negative remainder of numPartitions)"
         }
     }
 }

@@ -51,3 +51,126 @@ import Testing
         #expect(try nums.sample(withReplacement: true, fraction: 2.0).count() > 100)
     }
 }
+
+/// One test per argument guard added at the API boundary: each fails (or stops the test
+/// process, as the code did before) without its guard.
+@Suite struct BadArgumentBoundaryTests {
+    private func context(_ extra: [String: String] = [:]) throws -> EngineContext {
+        var conf = EngineConf(loadEnvironment: false)
+        conf.set("engine.log.level", "error")
+        for (k, v) in extra { conf.set(k, v) }
+        return try EngineContext(master: "local[2]", appName: "bad-arguments", conf: conf)
+    }
+
+    /// The message of the `invalidArgument` error `action` throws, or nil (recorded as an issue).
+    private func invalidArgument(_ action: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard let error = #expect(throws: EngineError.self, sourceLocation: sourceLocation, performing: action) else {
+            return nil
+        }
+        guard case .invalidArgument(let message) = error else {
+            Issue.record("expected invalidArgument, got \(error)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return message
+    }
+
+    @Test func sampleWithAnInfiniteFractionFailsTheAction() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let nums = ctx.parallelize(Array(0..<10), numSlices: 2)
+        let message = invalidArgument { _ = try nums.sample(withReplacement: true, fraction: .infinity).count() }
+        #expect(message == "sample: fraction must be a finite number, got inf")
+        #expect(try nums.count() == 10)
+    }
+
+    @Test func rangeOfMoreThanIntMaxElementsIsRefused() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let message = invalidArgument { _ = try ctx.range(Int.min, Int.max) }
+        #expect(message?.hasPrefix("range(\(Int.min), \(Int.max), step: 1) has 18446744073709551615 elements") == true,
+                "\(message ?? "")")
+        let down = invalidArgument { _ = try ctx.range(Int.max, Int.min, step: -1) }
+        #expect(down?.contains("has 18446744073709551615 elements") == true, "\(down ?? "")")
+    }
+
+    @Test func persistRefusesReplicationBelowOne() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let nums = ctx.parallelize(Array(0..<10), numSlices: 2)
+        let level = StorageLevel(useDisk: false, useMemory: true, deserialized: true, replication: 0)
+        let message = invalidArgument { try nums.persist(level) }
+        #expect(message?.contains("with replication 0: a StorageLevel keeps from 1 to 64 copies") == true, "\(message ?? "")")
+        #expect(nums.storageLevel == .NONE)
+        #expect(try nums.count() == 10)
+    }
+
+    @Test func persistRefusesReplicationAboveTheMaximum() throws {
+        let ctx = try context()
+        defer { ctx.stop() }
+        let nums = ctx.parallelize(Array(0..<10), numSlices: 2)
+        let level = StorageLevel(useDisk: true, useMemory: true, deserialized: true, replication: StorageLevel.maxReplication + 1)
+        let message = invalidArgument { try nums.persist(level) }
+        #expect(message?.contains("with replication 65") == true, "\(message ?? "")")
+        #expect(nums.storageLevel == .NONE)
+    }
+
+    @Test func broadcastBlockSizeBelowOneByteIsABadConf() throws {
+        let error = #expect(throws: EngineError.self) { _ = try context(["engine.broadcast.blockSize": "0"]) }
+        guard case .badConf(let key, let value, let expected)? = error else {
+            Issue.record("expected badConf, got \(String(describing: error))")
+            return
+        }
+        #expect(key == "engine.broadcast.blockSize" && value == "0")
+        #expect(expected.contains("at least 1 byte"), "\(expected)")
+        // One byte is a (tiny) valid piece size.
+        let ctx = try context(["engine.broadcast.blockSize": "1"])
+        defer { ctx.stop() }
+        let b = try ctx.broadcast([1, 2, 3])
+        #expect(try ctx.parallelize([0, 1, 2], numSlices: 2).map { try b.value[$0] }.collect() == [1, 2, 3])
+    }
+}
+
+/// Arguments at the edge of Int's range give the right records instead of an overflow trap.
+@Suite struct ExtremeArgumentTests {
+    @Test func takeIntMaxReturnsEveryRecord() throws {
+        try withContext("local[2]") { ctx throws in
+            // One record a partition: after the first, the estimate of partitions still needed,
+            // 1.5 × Int.max × 1 / 1, is beyond Int.
+            let nums = ctx.parallelize(Array(0..<8), numSlices: 8)
+            #expect(try nums.take(Int.max) == Array(0..<8))
+            #expect(try nums.take(Int.max / 2) == Array(0..<8))
+        }
+    }
+
+    @Test func rangeReachesIntMax() throws {
+        try withContext("local[2]") { ctx throws in
+            let step = Int.max / 2  // 4611686018427387903
+            #expect(try ctx.range(0, Int.max, step: step, numSlices: 2).collect() == [0, 4611686018427387903, 9223372036854775806])
+            #expect(try ctx.range(Int.max, 0, step: -step, numSlices: 2).collect() == [Int.max, 4611686018427387904, 1])
+            #expect(try ctx.range(Int.min, Int.min + 3).collect() == [Int.min, Int.min + 1, Int.min + 2])
+            // Index × step exceeds Int, the element does not.
+            #expect(try ctx.range(Int.min + 1, Int.max, step: step).collect()
+                    == [Int.min + 1, -4611686018427387904, -1, 4611686018427387902, 9223372036854775805])
+        }
+    }
+
+    @Test func rangeOfIntMaxElementsSlicesWithoutOverflow() throws {
+        try withContext("local[2]") { ctx throws in
+            // Slice p starts at p × Int.max / 4, whose product exceeds Int for p ≥ 2.
+            let firsts = try ctx.range(0, Int.max, numSlices: 4).mapPartitions { it in it.next().map { [$0] } ?? [] }.collect()
+            #expect(firsts == [0, 2305843009213693951, 4611686018427387903, 6917529027641081855])
+        }
+    }
+
+    @Test func partitionStreamOfTakesChunkSizesBelowOneAsOne() throws {
+        #expect(try PartitionStream.of([1, 2, 3], chunkSize: -1).collectAll() == [1, 2, 3])
+        #expect(try PartitionStream.of([1, 2, 3], chunkSize: 0).next() == [1])
+    }
+
+    @Test func partitionStreamChunkingTakesChunkSizesBelowOneAsOne() throws {
+        let stream = PartitionStream<Int>.chunking([1, 2, 3], chunkSize: 0)
+        var chunks: [[Int]] = []
+        for _ in 0..<5 { if let c = try stream.next() { chunks.append(c) } }  // bounded: no hang without the guard
+        #expect(chunks == [[1], [2], [3]])
+    }
+}

@@ -170,7 +170,7 @@ enum BroadcastCoding {
     }
 
     static func decode<T: Decodable>(_: T.Type, _ bytes: [UInt8]) throws -> T {
-        if T.self == [UInt8].self { return bytes as! T }
+        if T.self == [UInt8].self { return bytes as! T }  // cannot fail: T is [UInt8]
         return try BinaryDecoder().decode(T.self, from: bytes)
     }
 

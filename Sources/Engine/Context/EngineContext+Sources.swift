@@ -46,8 +46,14 @@ extension EngineContext {
                       line: Int = #line) throws(EngineError) -> RDD<Int> {
         guard step != 0 else { throw .invalidArgument("range step must not be 0") }
         if let n = numSlices, n < 1 { throw .invalidArgument("range: numSlices must be at least 1, got \(n)") }
-        let count = step > 0 ? (end > start ? (end - start + step - 1) / step : 0)
-                             : (end < start ? (start - end - step - 1) / -step : 0)
+        // In UInt: the distance between two Ints, as in range(Int.min, Int.max), may exceed Int.
+        let ahead = step > 0 ? end > start : end < start
+        let distance = UInt(bitPattern: step > 0 ? end &- start : start &- end)
+        let elements = ahead ? (distance - 1) / step.magnitude + 1 : 0
+        guard let count = Int(exactly: elements) else {
+            throw .invalidArgument("range(\(start), \(end), step: \(step)) has \(elements) elements, more than an RDD "
+                                   + "can count (\(Int.max)); narrow the range or take a larger step")
+        }
         let mark = idMark
         return recorded(RangeOperator.self, "range", mark: mark, inputs: [],
                         params: RangeParams(start: start, end: end, step: step, numSlices: numSlices), file: file, line: line,
@@ -57,16 +63,19 @@ extension EngineContext {
     /// `count` integers from `start` by `step` (arguments already checked).
     func rangeRDD(_ start: Int, step: Int, count: Int, numSlices: Int?, file: String, line: Int) -> RDD<Int> {
         let slices = max(1, numSlices ?? defaultParallelism)
+        // Slice p's first index, p * count / slices, without overflowing for counts near Int.max.
+        let first: @Sendable (Int) -> Int = { p in slices.dividingFullWidth(p.multipliedFullWidth(by: count)).quotient }
         return RDD<Int>(context: self, kind: "ParallelCollectionRDD", operation: "range", numPartitions: slices,
                         dependencies: [], callSite: makeCallSite(file, line)) { p, ctx in
-            var i = p * count / slices
-            let stop = (p + 1) * count / slices
+            var i = first(p)
+            let stop = first(p + 1)
             return PartitionStream {
                 try ctx.checkInterrupted()
                 guard i < stop else { return nil }
                 let chunkEnd = min(i + 4096, stop)
                 defer { i = chunkEnd }
-                return (i..<chunkEnd).map { start + $0 * step }
+                // Wrapping: the element lies between start and end, though index × step may not fit an Int.
+                return (i..<chunkEnd).map { start &+ $0 &* step }
             }
         }
     }

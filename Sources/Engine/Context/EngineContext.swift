@@ -28,8 +28,9 @@ public final class EngineContext: Sendable {
     public let appName: String
     /// The driver's executor environment (in local mode, the only one).
     public let env: TaskEnvironment
-    /// The executor's unified memory manager (storage and execution pools).
-    public let memoryManager: UnifiedMemoryManager
+    /// The executor's unified memory manager (storage and execution pools). Internal: its type
+    /// is Storage's, which a job does not see (see Exports.swift).
+    let memoryManager: UnifiedMemoryManager
     /// The driver's scheduling; nil in a context that rebuilds lineages on an executor.
     let driver: DriverRuntime?
     /// The driver's default parallelism, in a context that rebuilds lineages on an executor.
@@ -265,6 +266,8 @@ public final class EngineContext: Sendable {
             _ = try driver.dagScheduler.runJob(rdd: rdd, function: function, partitions: parts,
                                                callSite: callSite) { index, value in
                 let v: Unchecked<U>
+                // Internal: a portable job's result function encodes its results to bytes, a local
+                // job's returns U; the task's data never picks the type.
                 if portable {
                     do {
                         v = Unchecked(try function.resultCodec.decode(value.value as! [UInt8]))

@@ -14,9 +14,8 @@ public enum JobSummaryText {
     }
 
     /// `storage: 12.0 MiB in memory, 80.0 MiB on disk; 5 blocks evicted to disk, 2 dropped, 9 written
-    /// to disk for lack of memory`.
-    /// What `bm` holds and how often memory was short, as logged after each local-mode job.
-    public static func storage(_ bm: BlockManager) -> String {
+    /// to disk for lack of memory`. Logged by the context; not API (its argument is an internal type).
+    static func storage(_ bm: BlockManager) -> String {
         let e = bm.evictionCounts
         return "storage: \(ByteSize.format(bm.memoryUsed)) in memory, \(ByteSize.format(bm.diskUsed)) on disk; "
             + "\(e.toDisk) blocks evicted to disk, \(e.dropped) dropped, \(bm.memoryFullPutsToDisk) written to disk "

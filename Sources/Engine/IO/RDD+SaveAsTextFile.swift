@@ -35,6 +35,7 @@ enum SaveAsTextFileAction<T>: RDDOperator {
     @inlinable
     static func make(_ committer: FileOutputCommitter) -> ResultFunction<T, Void> {
         let render: @Sendable (T, inout [UInt8]) -> Void
+        // Each `as!` follows its `T.self ==` test, so it cannot fail whatever the records.
         if T.self == ByteString.self {
             render = { x, out in (x as! ByteString).withUnsafeBytes { out.append(contentsOf: $0) } }
         } else if T.self == String.self {

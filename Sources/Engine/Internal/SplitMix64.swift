@@ -20,6 +20,7 @@ struct SplitMix64: RandomNumberGenerator {
     mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A Poisson-distributed count with the given mean (Knuth's method; means here are small).
+    /// The mean is finite: `sample` refuses an infinite fraction.
     @inlinable
     mutating func nextPoisson(mean: Double) -> Int {
         guard mean > 0 else { return 0 }

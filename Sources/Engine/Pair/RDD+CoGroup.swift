@@ -37,7 +37,7 @@ extension RDD {
         callSite site: String
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
         let bad = (requested ?? 1) < 1 ? "\(operation): numPartitions must be at least 1, got \(requested!)"
-            : partitionerError(partitioner, operation)
+            : partitionerError(partitioner, keyType: K.self, operation)
         let left: RDD<(K, V)> = self
         let leftSource = CoGroupSource(left, partitioner: partitioner)
         let rightSource = CoGroupSource(other, partitioner: partitioner)

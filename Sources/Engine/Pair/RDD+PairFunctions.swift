@@ -107,7 +107,7 @@ extension RDD {
         requested: Int? = nil, operation: String, callSite site: String
     ) -> RDD<(K, C)> where T == (K, V) {
         let bad = (requested ?? 1) < 1 ? "\(operation): numPartitions must be at least 1, got \(requested!)"
-            : partitionerError(partitioner, operation)
+            : partitionerError(partitioner, keyType: K.self, operation)
         let pairs: RDD<(K, V)> = self
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
             return derive(operation, callSite: site, preservesPartitioning: true, argumentError: bad) { _, ctx, input in
@@ -315,7 +315,7 @@ extension RDD {
         let shuffleId = dep.shuffleId
         return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
                            dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site,
-                           argumentError: partitionerError(partitioner, operation)) { p, ctx in
+                           argumentError: partitionerError(partitioner, keyType: K.self, operation)) { p, ctx in
             try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: p, context: ctx, key: key, value: value)
         }
     }

@@ -1,3 +1,5 @@
+import Storage
+
 /// Assigns a key to partition `hash(key) mod numPartitions`, as Spark's HashPartitioner.
 /// ByteString, String and integer keys use `FastHash`, which is the same in every
 /// process and every run (as Java's hashCode is for Spark); other keys use `Hashable`,

@@ -22,6 +22,10 @@ final class PersistState<T>: @unchecked Sendable {
 
     func set(_ newLevel: StorageLevel, serializer newSerializer: BlockSerializer<T>?, rdd: String) throws(EngineError) {
         let error: String? = lock.withLock { _ in
+            if !(1...StorageLevel.maxReplication).contains(newLevel.replication) {
+                return "cannot persist \(rdd) with replication \(newLevel.replication): a StorageLevel keeps from 1 "
+                    + "to \(StorageLevel.maxReplication) copies of each block; use 1 (or a level such as MEMORY_AND_DISK_2 for 2)"
+            }
             if level != .NONE && level != newLevel {
                 return "cannot change the storage level of \(rdd) from \(level) to \(newLevel) after it was "
                     + "assigned one; unpersist() it first"
@@ -69,6 +73,7 @@ enum PersistSerializers {
 
     private static func opened<C: Codable & SendableMetatype, T>(_: C.Type, as _: T.Type) -> BlockSerializer<T> {
         let codec = ElementCodec<C>.codable
+        // C is T itself (`dynamic` opened T.self as C), so neither `as!` can fail.
         return of(ElementCodec<T>(write: { x, w in try codec.write(x as! C, &w) }, read: { r in try codec.read(&r) as! T }))
     }
 }

@@ -47,7 +47,10 @@ extension RDD {
         while taken.count < n && scanned < numPartitions {
             var tryCount = 1
             if scanned > 0 {
-                tryCount = taken.isEmpty ? scanned * 4 : Swift.max(1, Swift.min(scanned * 4, Int(1.5 * Double(n) * Double(scanned) / Double(taken.count)) - scanned))
+                // The partitions that should hold the rest at the rate seen so far (computed in
+                // Double: for a large n, as take(Int.max), it exceeds Int), at most 4× those scanned.
+                let estimate = 1.5 * Double(n) * Double(scanned) / Double(Swift.max(1, taken.count)) - Double(scanned)
+                tryCount = taken.isEmpty || estimate >= Double(scanned * 4) ? scanned * 4 : Swift.max(1, Int(estimate))
             }
             let parts = Array(scanned..<Swift.min(scanned + tryCount, numPartitions))
             let left = n - taken.count

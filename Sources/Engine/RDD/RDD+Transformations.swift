@@ -238,6 +238,7 @@ extension RDD {
         let f = Swift.max(0, fraction)
         var bad: String?
         if !(fraction >= 0) { bad = "sample: fraction must be ≥ 0, got \(fraction)" }
+        if fraction == .infinity { bad = "sample: fraction must be a finite number, got \(fraction)" }
         if !withReplacement && fraction > 1 {
             bad = "sample: without replacement the fraction must be in [0, 1], got \(fraction)"
         }

@@ -31,6 +31,7 @@ public enum PortableClosure {
     /// The box of the closure at `offset`.
     @inlinable
     public static func boxed<Box>(at offset: UInt64, as: Box.Type) -> Box {
+        // A property of the Box type the engine's code names (a closure's two words), not of any input.
         precondition(MemoryLayout<Box>.size == 2 * MemoryLayout<UInt>.size)
         return withUnsafeBytes(of: (mainBase + UInt(offset), UInt(0))) { $0.load(as: Box.self) }
     }

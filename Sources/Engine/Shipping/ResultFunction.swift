@@ -1,5 +1,6 @@
 import Runtime
 import Scheduler
+import Storage
 
 /// The function of a result stage: applied to each partition's stream on a task thread.
 @usableFromInline

@@ -110,7 +110,7 @@ public enum ShippedFunction: Codable, Sendable, Equatable {
             } catch {
                 throw .corrupt("cannot decode \(type): \(error)")
             }
-            if F.self == Any.self { return value.shippedClosure() as! F }
+            if F.self == Any.self { return value.shippedClosure() as! F }  // cannot fail: F is Any
             guard let f = value.shippedClosure() as? F else {
                 throw .corrupt("\(type) does not give a \(F.self)")
             }

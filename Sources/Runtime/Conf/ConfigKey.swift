@@ -34,10 +34,14 @@ extension ConfigKey where Value == Int {
 }
 
 extension ConfigKey where Value == Int64 {
-    /// A byte-size key (`512m`, `2g`, …).
-    public static func bytes(_ name: String, default d: Int64, doc: String) -> ConfigKey<Int64> {
+    /// A byte-size key (`512m`, `2g`, …) whose value must be at least `minimum` bytes.
+    public static func bytes(_ name: String, default d: Int64, minimum: Int64 = 0, doc: String) -> ConfigKey<Int64> {
         ConfigKey(name, default: d, doc: doc) { (text: String) throws(EngineError) -> Int64 in
-            try ByteSize.parse(text, key: name)
+            let v = try ByteSize.parse(text, key: name)
+            guard v >= minimum else {
+                throw .badConf(key: name, value: text, expected: "a size of at least \(minimum) byte\(minimum == 1 ? "" : "s"), such as 4m")
+            }
+            return v
         }
     }
 }

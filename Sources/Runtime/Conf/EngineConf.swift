@@ -62,7 +62,7 @@ public enum EngineKeys {
     /// `engine.broadcast.blockSize` (4m): the size of one TorrentBroadcast piece, as Spark's
     /// `spark.broadcast.blockSize`.
     public static let broadcastBlockSize = ConfigKey<Int64>.bytes(
-        "engine.broadcast.blockSize", default: 4 << 20, doc: "size of one TorrentBroadcast piece")
+        "engine.broadcast.blockSize", default: 4 << 20, minimum: 1, doc: "size of one TorrentBroadcast piece")
     /// `engine.broadcast.compress` (true): lz4-compress broadcast pieces and task binaries, as
     /// Spark's `spark.broadcast.compress`.
     public static let broadcastCompress = ConfigKey<Bool>.bool(

@@ -1,5 +1,6 @@
 import Scheduler
 import Storage
+
 /// A hash map from keys to combiners, built for aggregation.
 ///
 /// Layout, as a compact dictionary: a dense array of entries (hash, key, combiner) in
@@ -99,10 +100,14 @@ package final class CombineMap<K: Hashable, C> {
         }
     }
 
+    /// Most keys a map can index (entry numbers are 32-bit).
+    @usableFromInline package static var maxKeys: Int { Int(UInt32.max) / 2 }
+
     @inlinable
     package func growEntries() {
         let t = table.pointee
-        precondition(t.entryCapacity < Int(UInt32.max) / 2, "CombineMap: more than 2^31 keys in one task")
+        // Not reachable from a job's data: ExternalCombineMap spills the map before it holds maxKeys keys.
+        precondition(t.entryCapacity < Self.maxKeys, "CombineMap: more than 2^31 keys in one task")
         let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: t.entryCapacity * 2)
         bigger.moveInitialize(from: t.entries, count: t.count)
         t.entries.deallocate()

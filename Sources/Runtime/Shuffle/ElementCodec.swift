@@ -2,14 +2,16 @@ import Scheduler
 import Storage
 
 /// Writes and reads one kind of record in the shuffle's compact binary format.
-/// Built once per shuffle in the caller's (specialized) code.
-public struct ElementCodec<T>: Sendable {
+/// Built once per shuffle in the caller's (specialized) code. Not API: no public call takes
+/// one, and its functions use Storage's ByteWriter and ByteReader, which a job does not see.
+@usableFromInline
+package struct ElementCodec<T>: Sendable {
     @usableFromInline package let write: @Sendable (T, inout ByteWriter) throws -> Void
     @usableFromInline package let read: @Sendable (inout ByteReader) throws -> T
 
     /// A codec from explicit functions.
     @inlinable
-    public init(write: @escaping @Sendable (T, inout ByteWriter) throws -> Void,
+    package init(write: @escaping @Sendable (T, inout ByteWriter) throws -> Void,
                 read: @escaping @Sendable (inout ByteReader) throws -> T) {
         self.write = write
         self.read = read
@@ -26,7 +28,7 @@ public struct ElementCodec<T>: Sendable {
 extension ElementCodec where T: Codable & SendableMetatype {
     /// The codec of a `Codable` type: a fast path for ``BinaryRecord`` types, else the compact binary coder.
     @inlinable
-    public static var codable: ElementCodec<T> {
+    package static var codable: ElementCodec<T> {
         let c = RecordCodec<T>()
         return ElementCodec(write: { v, w in try c.write(v, to: &w) }, read: { r in try c.read(from: &r) })
     }

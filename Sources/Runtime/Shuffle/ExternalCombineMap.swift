@@ -33,8 +33,9 @@ package final class ExternalCombineMap<K: Hashable, C> {
     let context: TaskContext
     let key: ElementCodec<K>
     let combiner: ElementCodec<C>
-    /// The reduce partition of a key, when the output is written by partition (map side).
-    let partition: ((K) -> Int)?
+    /// The reduce partition of a key, when the output is written by partition (map side); throws
+    /// when a custom partitioner answers outside its range.
+    let partition: ((K) throws -> Int)?
     let what: String
 
     /// Execution memory granted to this map.
@@ -54,7 +55,7 @@ package final class ExternalCombineMap<K: Hashable, C> {
     /// A map for `context`'s task; `what` names it in log lines (`"aggregation"`, `"cogroup"`).
     @usableFromInline
     package init(context: TaskContext, key: ElementCodec<K>, combiner: ElementCodec<C>,
-         mergeCombiners: @escaping (inout C, C) throws -> Void, partition: ((K) -> Int)? = nil,
+         mergeCombiners: @escaping (inout C, C) throws -> Void, partition: ((K) throws -> Int)? = nil,
          what: String = "aggregation map") {
         self.context = context
         self.key = key
@@ -83,12 +84,14 @@ package final class ExternalCombineMap<K: Hashable, C> {
 
     // MARK: Memory
 
-    /// Asks for more memory when the estimate passed what is held; spills when refused.
+    /// Asks for more memory when the estimate passed what is held; spills when refused, and
+    /// before the map could hold more keys than it can index (at most one key comes per update).
     @usableFromInline
     package func checkMemory() throws {
         nextCheck = updates + Self.checkInterval
         let estimate = estimatedBytes()
-        if grant.covers(estimate, from: context.memoryManager) { return }
+        let nearlyFull = map.count > CombineMap<K, C>.maxKeys - Self.checkInterval
+        if !nearlyFull && grant.covers(estimate, from: context.memoryManager) { return }
         guard map.count > 0 else { return }
         try spill(estimate: estimate)
     }
@@ -137,12 +140,12 @@ package final class ExternalCombineMap<K: Hashable, C> {
     }
 
     /// The map's entries ordered by (partition, hash).
-    private func sortedOrder() -> [(p: Int, h: UInt64, i: Int)] {
+    private func sortedOrder() throws -> [(p: Int, h: UInt64, i: Int)] {
         var order: [(p: Int, h: UInt64, i: Int)] = []
         order.reserveCapacity(map.count)
         for i in 0..<map.count {
             let e = map.entry(i)
-            order.append((partition?(e.pointee.key) ?? 0, e.pointee.hash, i))
+            order.append((try partition?(e.pointee.key) ?? 0, e.pointee.hash, i))
         }
         order.sort { $0.p != $1.p ? $0.p < $1.p : $0.h < $1.h }
         return order
@@ -156,7 +159,7 @@ package final class ExternalCombineMap<K: Hashable, C> {
         var w = try SpillWriter(path: path)
         let diskBytes: Int64
         do {
-            for (p, h, i) in sortedOrder() {
+            for (p, h, i) in try sortedOrder() {
                 let e = map.entry(i)
                 w.buffer.writeVarInt(UInt64(p))
                 w.buffer.writeUInt64(h)
@@ -265,7 +268,7 @@ package final class ExternalCombineMap<K: Hashable, C> {
                 return Head(p: p, h: h, k: k, c: try combiner.read(&frame))
             }
         }
-        let order = sortedOrder()
+        let order = try sortedOrder()
         var n = 0
         let map = self.map
         sources.append {

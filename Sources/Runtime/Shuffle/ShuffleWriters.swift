@@ -7,7 +7,7 @@ package enum ShuffleWriters {
     /// Combines values by key in a spillable hash map, then writes `(K, C)` per reduce partition.
     @inlinable
     package static func combining<K: Hashable & SendableMetatype, V, C>(
-        aggregator: Aggregator<V, C>, partition: @escaping @Sendable (K) -> Int, numPartitions: Int,
+        aggregator: Aggregator<V, C>, partition: @escaping @Sendable (K) throws -> Int, numPartitions: Int,
         key: ElementCodec<K>, combiner: ElementCodec<C>
     ) -> @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void {
         { input, ctx, writer in
@@ -24,7 +24,7 @@ package enum ShuffleWriters {
             } else {
                 var buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
                 try map.map.forEach { k, c in
-                    let p = partition(k)
+                    let p = try partition(k)
                     try key.write(k, &buffers[p])
                     try combiner.write(c, &buffers[p])
                 }
@@ -43,14 +43,14 @@ package enum ShuffleWriters {
     /// Writes every `(K, V)` record to its reduce partition's buffer, spilling the buffers when memory is refused.
     @inlinable
     package static func plain<K, V>(
-        partition: @escaping @Sendable (K) -> Int, numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>
+        partition: @escaping @Sendable (K) throws -> Int, numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>
     ) -> @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void {
         { input, ctx, writer in
             var buffers = PartitionedBuffers<K, V>(numPartitions: numPartitions, key: key, value: value, context: ctx)
             var records: Int64 = 0
             try input.forEachRecord { kv in
                 records += 1
-                try buffers.append(kv.0, kv.1, to: partition(kv.0))
+                try buffers.append(kv.0, kv.1, to: try partition(kv.0))
             }
             try buffers.write(to: writer)
             ctx.updateMetrics {

@@ -48,9 +48,10 @@ public struct PartitionStream<T> {
     @inlinable
     public static var empty: PartitionStream<T> { PartitionStream { nil } }
 
-    /// A stream over `array`, in chunks of `chunkSize`.
+    /// A stream over `array`, in chunks of `chunkSize` (a size below 1 counts as 1).
     @inlinable
     public static func of(_ array: [T], chunkSize: Int = 4096) -> PartitionStream<T> {
+        let chunkSize = Swift.max(1, chunkSize)
         if array.count <= chunkSize {
             var done = false
             return PartitionStream {
@@ -82,10 +83,12 @@ public struct PartitionStream<T> {
         return all
     }
 
-    /// Chunks `sequence`'s elements into a stream of chunks of about `chunkSize` records.
+    /// Chunks `sequence`'s elements into a stream of chunks of about `chunkSize` records (a size
+    /// below 1 counts as 1).
     @inlinable
     public static func chunking<S: Sequence>(_ sequence: S, chunkSize: Int = 4096) -> PartitionStream<T>
     where S.Element == T {
+        let chunkSize = Swift.max(1, chunkSize)
         var it = sequence.makeIterator()
         var finished = false
         return PartitionStream {

@@ -1,7 +1,9 @@
 /// Where and how a persisted block is kept, as Spark's `StorageLevel`: on disk, in
 /// memory, deserialized (live values) or serialized (bytes), and on how many nodes.
 ///
-/// Invariant: `replication >= 1`; a level that uses neither memory nor disk is ``NONE``.
+/// A level that uses neither memory nor disk is ``NONE``. A level may be built with any
+/// `replication` (it is a value a job constructs); `RDD.persist` refuses one outside
+/// `1...maxReplication` with an error, so no block is stored at such a level.
 public struct StorageLevel: Hashable, Sendable, CustomStringConvertible {
     /// The block may be written to local disk (on eviction from memory, or directly).
     public let useDisk: Bool
@@ -12,9 +14,12 @@ public struct StorageLevel: Hashable, Sendable, CustomStringConvertible {
     /// On how many block managers the block is kept (1 = no replica).
     public let replication: Int
 
-    /// A level; `replication` must be at least 1.
+    /// Most copies a block may have: the cluster wire form refuses more.
+    public static let maxReplication = 64
+
+    /// A level; a block can be stored at it only when `replication` is in `1...maxReplication`
+    /// (``isValid`` also requires memory or disk).
     public init(useDisk: Bool, useMemory: Bool, deserialized: Bool, replication: Int = 1) {
-        precondition(replication >= 1, "StorageLevel replication must be at least 1, got \(replication)")
         self.useDisk = useDisk
         self.useMemory = useMemory
         self.deserialized = deserialized
@@ -22,7 +27,7 @@ public struct StorageLevel: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the level keeps the block anywhere.
-    public var isValid: Bool { (useMemory || useDisk) && replication > 0 }
+    public var isValid: Bool { (useMemory || useDisk) && (1...Self.maxReplication).contains(replication) }
 
     /// Not persisted.
     public static let NONE = StorageLevel(useDisk: false, useMemory: false, deserialized: false)

@@ -27,6 +27,8 @@ public enum LZ4BlockCodec {
     /// Appends the compressed form of `input` to `output`, cut in blocks of `blockSize` raw bytes.
     /// Empty input appends nothing.
     public static func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], blockSize: Int = 64 * 1024) {
+        // Callers pass constants or min(piece size, maxBlockSize), and EngineConf refuses a piece size
+        // below 1 byte: no configuration or data reaches this.
         precondition(blockSize > 0 && blockSize <= maxBlockSize, "LZ4 block size must be in 1...\(maxBlockSize)")
         guard input.count > 0 else { return }
         let bound = Int(LZ4_compressBound(Int32(blockSize)))

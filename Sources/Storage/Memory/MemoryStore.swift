@@ -87,6 +87,7 @@ public final class MemoryStore: @unchecked Sendable {
     private func insert(_ id: BlockId, _ data: Entry.Data, size: Int64, level: StorageLevel) {
         lock.withLock {
             clock += 1
+            // Internal: BlockManager holds the block's write lock and checked it was absent; no job input decides it.
             precondition(entries[id] == nil, "block \(id) is already in memory; remove it before putting it again")
             entries[id] = Entry(data: data, size: size, level: level, lastUse: clock)
         }
@@ -178,6 +179,7 @@ public final class MemoryStore: @unchecked Sendable {
         }
         if finished {
             let ok = mm.transferUnrollToStorage(size, task: task)
+            // Internal accounting: `size` never exceeds what this loop reserved, whatever the records.
             precondition(ok, "unroll reservation \(reserved) of task \(task) does not cover \(id)'s \(size) bytes")
             mm.releaseUnrollMemory(reserved - size, task: task)
             return .complete(unrolled, size: size)

@@ -78,7 +78,7 @@ extension SizeEstimator {
         let n = c.count
         if n == 0 { return 0 }
         if C.Element.self == String.self {
-            // The common case, without boxing each element.
+            // The common case, without boxing each element (`as!` after the type test cannot fail).
             return sampled(c, seen: &seen) { e, _ in stringHeap(e as! String) }
         }
         return sampled(c, seen: &seen) { e, seen in heapSize(e, seen: &seen) }

@@ -81,6 +81,7 @@ final class _BinaryDecoding: Decoder {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        // o and d are T.self itself, so both `as!` cast a T to T and cannot fail whatever the bytes.
         if let o = T.self as? any _BinaryDecodableOptional.Type {
             return try o._decodeTagged(self) as! T
         }

@@ -98,9 +98,11 @@ public struct ByteString: Sendable {
         }
     }
 
-    /// Concatenation.
+    /// This string followed by `other`. (The `+` operator jobs use is declared in the Engine,
+    /// which re-exports this type alone: a scoped re-export does not carry member operators.)
     @inlinable
-    public static func + (lhs: ByteString, rhs: ByteString) -> ByteString {
+    public func appending(_ other: ByteString) -> ByteString {
+        let lhs = self, rhs = other
         let total = lhs.count + rhs.count
         if total <= 15 {
             var buffer: (UInt64, UInt64) = (0, 0)

@@ -37,6 +37,7 @@ public enum FastHash {
     /// In code specialized for `K` the type tests fold away and the hash is inlined.
     @inlinable
     public static func hash<K: Hashable>(_ key: K) -> UInt64 {
+        // Each `as!` follows its `K.self ==` test, so it cannot fail whatever the key.
         if K.self == ByteString.self { return (key as! ByteString).fastHash }
         if K.self == Int.self { return mix(UInt64(bitPattern: Int64(key as! Int))) }
         if K.self == UInt64.self { return mix(key as! UInt64) }

@@ -15,7 +15,8 @@ public struct RecordCodec<T: Codable>: Sendable {
     /// Appends `value` to `writer`.
     @inlinable
     public func write(_ value: T, to writer: inout ByteWriter) throws(StorageError) {
-        // Common record types first: in code specialized for T these tests fold away.
+        // Common record types first: in code specialized for T these tests fold away. Each
+        // `as!` follows its `T.self ==` test, so it cannot fail whatever the data.
         if T.self == ByteString.self { (value as! ByteString).write(to: &writer); return }
         if T.self == Int.self { (value as! Int).write(to: &writer); return }
         if T.self == String.self { (value as! String).write(to: &writer); return }
@@ -31,6 +32,7 @@ public struct RecordCodec<T: Codable>: Sendable {
     /// Reads one value from `reader`, advancing it.
     @inlinable
     public func read(from reader: inout ByteReader) throws(StorageError) -> T {
+        // As in write: each `as!` follows its `T.self ==` test; bad bytes throw in the reads.
         if T.self == ByteString.self { return try ByteString.read(from: &reader) as! T }
         if T.self == Int.self { return try Int.read(from: &reader) as! T }
         if T.self == String.self { return try String.read(from: &reader) as! T }
