@@ -24,6 +24,3 @@ package final class ResultBox<T>: @unchecked Sendable {
         return try result!.get()
     }
 }
-
-/// The bytes of a block fetched from another executor, handed to the waiting task.
-package typealias RemoteBlockBox = ResultBox<[UInt8]>
