@@ -88,6 +88,40 @@ private func reducerBlockManager(_ transfer: (any BlockTransferService)?) throws
         }
     }
 
+    /// Segments of this executor are read from its disk, the others fetched from the executor
+    /// holding them through the transfer service; all come back in map order.
+    @Test func localSegmentsAreReadHereAndRemoteOnesFetched() throws {
+        let service = InMemoryBlockTransferService()
+        let (reducer, dirA) = try reducerBlockManager(service)
+        let dirB = makeTempDir()
+        let mapper = try BlockManager(executorId: "exec-2", host: "h2", port: 2, localDirs: [dirB], blockTransferService: service)
+        defer {
+            reducer.stop(); mapper.stop()
+            for d in [dirA, dirB] { try? FileManager.default.removeItem(atPath: d) }
+        }
+        service.register(reducer)
+        service.register(mapper)
+        var segments: [ShuffleSegmentRef] = []
+        var expected: [[UInt8]] = []
+        for mapIndex in 0..<6 {
+            let holder = mapIndex % 2 == 0 ? reducer : mapper
+            let partitions: [[[UInt8]]] = [[[UInt8(mapIndex)]], [[UInt8](repeating: UInt8(mapIndex), count: 100 + mapIndex)]]
+            let lengths = try writeMapOutput(holder.shuffleResolver, shuffleId: 4, mapId: 10 + mapIndex,
+                                             partitions: partitions, compress: false)
+            segments.append(ShuffleSegmentRef(location: holder.blockManagerId, mapIndex: mapIndex, mapId: Int64(10 + mapIndex),
+                                              size: lengths[1]))
+            expected.append(try holder.getShuffleSegment(shuffleId: 4, mapId: 10 + mapIndex, reduceId: 1))
+        }
+        let fetcher = try ShuffleBlockFetcherIterator(shuffleId: 4, reduceId: 1, segments: segments.reversed(), blockManager: reducer,
+                                                      maxBytesInFlight: 150, checkInterrupted: {})
+        for (seg, bytes) in zip(segments, expected) {
+            let next = try #require(try fetcher.next())
+            #expect(next.segment == seg && next.bytes == bytes)
+        }
+        #expect(try fetcher.next()?.segment == nil)
+        #expect(service.fetches.map(\.from) == ["exec-2", "exec-2", "exec-2"], "only the remote segments are fetched")
+    }
+
     @Test func remoteSegmentsWithoutATransferServiceFailAtTheFirstOne() throws {
         let (bm, dir) = try reducerBlockManager(nil)
         defer { bm.stop(); try? FileManager.default.removeItem(atPath: dir) }
