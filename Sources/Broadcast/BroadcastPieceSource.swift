@@ -2,8 +2,8 @@ import Storage
 
 /// Where a reader gets a broadcast's blocks (its metadata and its pieces)
 /// when the local block manager does not hold them: the driver, or any peer
-/// that already fetched them. The network implementation comes later; tests
-/// use in-memory ones.
+/// that already fetched them. ``TorrentPieceSource`` finds them through the
+/// BlockManagerMaster and reads them through the ``BlockTransferService``.
 public protocol BroadcastPieceSource: Sendable {
     /// The bytes of block `id`, or nil if this source does not have it.
     func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]?

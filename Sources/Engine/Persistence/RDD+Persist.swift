@@ -135,20 +135,15 @@ extension RDD {
     /// The values of `block` from another executor that holds it (a replica, or the executor that
     /// cached it), as Spark's getRemoteValues; nil when none can give it (then it is recomputed).
     private func remoteValues(_ block: BlockId, _ ctx: TaskContext, serializer: BlockSerializer<T>?) -> [[T]]? {
-        guard let client = ctx.env.blockTransfer, let serializer else { return nil }
-        let me = ctx.env.blockManager.blockManagerId
-        for holder in ctx.env.blockManagerMaster.locations(block).filter({ $0 != me }).shuffled() {
-            let box = Latch<Result<[UInt8], any Error>>()
-            client.fetch(block, from: holder, offset: 0, length: Int.max) { box.fulfill($0) }
-            do {
-                let chunks = try serializer.unframe(try box.wait().get())
-                context.logger.info("Read \(block) from \(holder.executorId) instead of computing it")
-                return chunks
-            } catch {
-                context.logger.warning("Could not read \(block) from \(holder.executorId): \(error)")
-            }
+        guard let serializer, let bytes = ctx.env.blockManager.getRemoteBytes(block) else { return nil }
+        do {
+            let chunks = try serializer.unframe(bytes)
+            context.logger.info("Read \(block) from another executor instead of computing it")
+            return chunks
+        } catch {
+            context.logger.warning("Could not read the values of \(block) fetched from another executor: \(error)")
+            return nil
         }
-        return nil
     }
 
     /// Partition `partition`, from the BlockManager if cached, else computed and cached.

@@ -6,10 +6,10 @@ import Storage
 import Synchronization
 
 /// Answers other processes' requests for this process's blocks, as Spark's
-/// NettyBlockRpcServer: shuffle segments (read in ranges straight from the map output's data
-/// file), broadcast pieces and other stored bytes; and the driver's requests to remove an
-/// RDD's, a shuffle's or a broadcast's blocks. Disk reads run on a pool, never on the
-/// network thread.
+/// NettyBlockRpcServer: the server half of ``RpcBlockTransferService`` (shuffle segments, read
+/// in ranges straight from the map output's data file, broadcast pieces and other stored bytes;
+/// replicas to store); and the driver's requests to remove an RDD's, a shuffle's or a
+/// broadcast's blocks. Disk reads run on a pool, never on the network thread.
 final class BlockServer: Sendable {
     let blockManager: BlockManager
     let broadcastManager: BroadcastManager

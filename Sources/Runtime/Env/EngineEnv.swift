@@ -8,7 +8,7 @@ import Storage
 /// The runtime parts of one process, as Spark's SparkEnv: the memory manager, the BlockManager,
 /// the map output tracker, the broadcast manager and the network endpoints. The driver and every
 /// executor process build theirs through the one factory, ``create(conf:role:executorId:host:port:cores:memory:localDirs:)``:
-/// ``createDriverEnv(conf:master:)`` and ``createExecutorEnv(conf:executorId:host:cores:memory:localDirs:rpc:driver:)``
+/// ``createDriverEnv(conf:master:)`` and ``createExecutorEnv(conf:executorId:host:port:cores:memory:localDirs:rpc:driver:driverAddress:)``
 /// only say which role the process plays.
 ///
 /// Invariant: a driver's environment has no driver connection (its BlockManagerMaster and
@@ -19,8 +19,8 @@ package final class EngineEnv: Sendable {
     package enum Role: Sendable {
         /// The driver: `cluster` is its endpoint for executors in other processes (nil in local mode).
         case driver(cluster: ClusterDriver?)
-        /// An executor process, connected to its driver through `rpc`.
-        case executor(rpc: RpcEnv, driver: RpcPeer)
+        /// An executor process, connected through `rpc` to its driver at `driverAddress`.
+        case executor(rpc: RpcEnv, driver: RpcPeer, driverAddress: NetworkAddress)
     }
 
     /// The configuration the process runs with (on an executor, the driver's).
@@ -35,8 +35,6 @@ package final class EngineEnv: Sendable {
     package let broadcastManager: BroadcastManager
     /// The map output tracker: the master on the driver, a client of it on an executor.
     package let mapOutputTracker: MapOutputTracker
-    /// Fetches blocks from other processes (nil on the driver: executors fetch from it, not the reverse).
-    package let blockTransfer: RpcBlockTransferClient?
     /// What a task running in this process sees.
     package let taskEnvironment: TaskEnvironment
     /// The driver's endpoint for executors in other processes (nil in local mode and on executors).
@@ -44,14 +42,13 @@ package final class EngineEnv: Sendable {
 
     private init(conf: EngineConf, executorId: String, memoryManager: UnifiedMemoryManager, blockManager: BlockManager,
                  broadcastManager: BroadcastManager, mapOutputTracker: MapOutputTracker,
-                 blockTransfer: RpcBlockTransferClient?, taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
+                 taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
         self.conf = conf
         self.executorId = executorId
         self.memoryManager = memoryManager
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
-        self.blockTransfer = blockTransfer
         self.taskEnvironment = taskEnvironment
         self.cluster = cluster
     }
@@ -82,10 +79,10 @@ package final class EngineEnv: Sendable {
 
     /// An executor process's environment, once it has the driver's configuration.
     package static func createExecutorEnv(conf: EngineConf, executorId: String, host: String, port: Int, cores: Int,
-                                          memory: Int64, localDirs: String, rpc: RpcEnv,
-                                          driver: RpcPeer) throws -> EngineEnv {
-        try create(conf: conf, role: .executor(rpc: rpc, driver: driver), executorId: executorId, host: host, port: port,
-                   cores: cores, memory: memory, localDirs: localDirs)
+                                          memory: Int64, localDirs: String, rpc: RpcEnv, driver: RpcPeer,
+                                          driverAddress: NetworkAddress) throws -> EngineEnv {
+        try create(conf: conf, role: .executor(rpc: rpc, driver: driver, driverAddress: driverAddress),
+                   executorId: executorId, host: host, port: port, cores: cores, memory: memory, localDirs: localDirs)
     }
 
     /// The one factory: builds the memory manager, BlockManager, map output tracker and broadcast
@@ -101,14 +98,12 @@ package final class EngineEnv: Sendable {
         } catch {
             throw EngineError.invalidArgument("\(error)")
         }
-        let dirs = localDirs.split(separator: ",").map(String.init).filter { !$0.isEmpty }
-        let blockManager = try BlockManager(executorId: executorId, host: host, port: port,
-                                            localDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs,
-                                            memoryManager: memoryManager)
         let timeout = conf.get(EngineKeys.networkTimeout)
+        let me = BlockManagerId(executorId: executorId, host: host, port: port)
         let tracker: MapOutputTracker
         let master: BlockManagerMaster
-        let transfer: RpcBlockTransferClient?
+        // Executors move blocks through the network; the driver only serves them (its BlockServer).
+        let transfer: RpcBlockTransferService?
         var pieceSources: [any BroadcastPieceSource] = []
         let cluster: ClusterDriver?
         switch role {
@@ -117,10 +112,10 @@ package final class EngineEnv: Sendable {
             tracker = MapOutputTracker()
             master = BlockManagerMaster()
             transfer = nil
-        case .executor(let rpc, let driver):
+        case .executor(let rpc, let driver, let driverAddress):
             cluster = nil
-            let client = RpcBlockTransferClient(rpc: rpc, timeout: timeout, chunkSize: chunkSize)
-            transfer = client
+            let service = RpcBlockTransferService(rpc: rpc, timeout: timeout, chunkSize: chunkSize, driver: driver)
+            transfer = service
             tracker = MapOutputTracker(remote: { shuffleId in
                 let ask = BlockMessage.getMapOutputStatuses(shuffleId: shuffleId)
                 return try BlockMessage.decodeStatuses(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
@@ -134,19 +129,22 @@ package final class EngineEnv: Sendable {
                 let ask = BlockMessage.getLocations(block)
                 return (try? BlockMessage.decodeManagers(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
                                                                         timeout: timeout))) ?? []
+            }, peers: { asking in
+                let ask = BlockMessage.getPeers(asking)
+                return (try? BlockMessage.decodeManagers(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
+                                                                        timeout: timeout))) ?? []
             })
-            let replicationLogger = EngineLogging.logger("BlockManager")
-            blockManager.setReplicator { [weak blockManager] block, level, bytes in
-                guard let blockManager else { return }
-                Replication.replicate(block, level: level, bytes: bytes, from: blockManager.blockManagerId, driver: driver,
-                                      rpc: rpc, timeout: timeout, logger: replicationLogger)
-            }
             // Broadcast pieces (task binaries too) come from whichever node holds them: the
             // driver, or executors that fetched them before (they report each piece they keep).
-            let driverSource = DriverPieceSource(client: client, driver: driver)
+            let driverSource = DriverPieceSource(
+                transfer: service, driver: BlockManagerId(executorId: "driver", host: driverAddress.host, port: driverAddress.port))
             pieceSources = [conf.get(EngineKeys.testBroadcastFromDriverOnly) ? driverSource
-                : TorrentPieceSource(client: client, driver: driverSource, master: master, me: blockManager.blockManagerId)]
+                : TorrentPieceSource(transfer: service, driver: driverSource, master: master, me: me)]
         }
+        let dirs = localDirs.split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        let blockManager = try BlockManager(executorId: executorId, host: host, port: port,
+                                            localDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs,
+                                            memoryManager: memoryManager, blockTransferService: transfer)
         let broadcastManager = BroadcastManager(blockManager: blockManager,
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
                                                 compress: conf.get(EngineKeys.broadcastCompress),
@@ -158,10 +156,10 @@ package final class EngineEnv: Sendable {
                                               broadcastManager: broadcastManager, mapOutputTracker: tracker,
                                               shuffleCompress: conf.get(EngineKeys.shuffleCompress),
                                               executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager,
-                                              blockManagerMaster: master, blockTransfer: transfer,
+                                              blockManagerMaster: master,
                                               maxBytesInFlight: conf.get(EngineKeys.reducerMaxSizeInFlight))
         return EngineEnv(conf: conf, executorId: executorId, memoryManager: memoryManager, blockManager: blockManager,
-                         broadcastManager: broadcastManager, mapOutputTracker: tracker, blockTransfer: transfer,
+                         broadcastManager: broadcastManager, mapOutputTracker: tracker,
                          taskEnvironment: taskEnvironment, cluster: cluster)
     }
 

@@ -113,7 +113,8 @@ private final class ExecutorRuntime: Sendable {
         let localDirs = options.localDir ?? conf.get(EngineKeys.localDir)
         let env = try EngineEnv.createExecutorEnv(conf: conf, executorId: options.executorId, host: options.host,
                                                   port: bound.port, cores: options.cores, memory: options.memory,
-                                                  localDirs: localDirs, rpc: rpc, driver: driver)
+                                                  localDirs: localDirs, rpc: rpc, driver: driver,
+                                                  driverAddress: options.driver)
         let blockManager = env.blockManager
         let broadcastManager = env.broadcastManager
         let blockServer = BlockServer(blockManager: blockManager, broadcastManager: broadcastManager,

@@ -2,12 +2,12 @@ import Scheduler
 import Storage
 
 /// Reads reduce partition `reduceId` of a shuffle: asks the MapOutputTracker where each
-/// map output is, reads the segments this executor holds straight from its disk and fetches
-/// the others from their executors (at most `engine.reducer.maxSizeInFlight` bytes at once,
-/// in the background while local segments are read), decompresses each and hands back the
-/// raw records, one map output at a time, in map order wherever the outputs are: so a
-/// reducer's output is the same in every mode. A segment that cannot be read or fetched
-/// is a fetch failure, so the scheduler recomputes that map output.
+/// map output is and reads the segments through a ``ShuffleBlockFetcherIterator`` (local ones
+/// from this executor's disk, the others fetched from their executors, at most
+/// `engine.reducer.maxSizeInFlight` bytes at once, in the background while local segments are
+/// read), decompresses each and hands back the raw records, one map output at a time, in map
+/// order wherever the outputs are: so a reducer's output is the same in every mode. A segment
+/// that cannot be read or fetched is a fetch failure, so the scheduler recomputes that map output.
 @usableFromInline
 package struct ShuffleSegments {
     @usableFromInline package let shuffleId: Int
@@ -15,10 +15,8 @@ package struct ShuffleSegments {
     @usableFromInline package let context: TaskContext
     /// The map index of the segment last returned by ``next()``, for fetch failures while decoding it.
     @usableFromInline package var currentMapIndex = -1
-    /// Segments not yet read, in reverse map order.
-    var order: [ShuffleSegmentRef]
-    /// Segments held elsewhere, fetched in the background.
-    let remote: RemoteSegmentFetcher?
+    /// The segments' stored bytes, in map order.
+    let fetcher: ShuffleBlockFetcherIterator
 
     @usableFromInline
     package init(shuffleId: Int, reduceId: Int, context: TaskContext) throws {
@@ -29,48 +27,32 @@ package struct ShuffleSegments {
         let all = try env.mapOutputTracker.mapSizes(shuffleId: shuffleId, reduceId: reduceId).map {
             ShuffleSegmentRef(location: $0.location, mapIndex: $0.mapIndex, mapId: $0.mapId, size: $0.size)
         }
-        order = all.reversed()
-        let others = all.filter { $0.location.executorId != env.executorId }
-        if others.isEmpty {
-            remote = nil
-        } else if let client = env.blockTransfer {
-            remote = RemoteSegmentFetcher(shuffleId: shuffleId, reduceId: reduceId, segments: others, client: client,
-                                          maxBytesInFlight: env.maxBytesInFlight)
-        } else {
-            let where_ = others[0].location
-            throw FetchFailedError(shuffleId: shuffleId, mapIndex: others[0].mapIndex, reduceId: reduceId,
-                                   message: "map output is on \(where_), and this executor cannot fetch remote blocks")
+        do {
+            fetcher = try ShuffleBlockFetcherIterator(shuffleId: shuffleId, reduceId: reduceId, segments: all,
+                                                      blockManager: env.blockManager,
+                                                      maxBytesInFlight: env.maxBytesInFlight,
+                                                      checkInterrupted: { try context.checkInterrupted() })
+        } catch {
+            throw FetchFailedError(shuffleId: shuffleId, mapIndex: error.segment.mapIndex, reduceId: reduceId,
+                                   message: error.message)
         }
-        remote?.issue()
     }
 
     /// The next map output's records, or nil when all were read.
     @usableFromInline
     package mutating func next() throws -> ByteReader? {
         try context.checkInterrupted()
-        let env = context.env
-        guard let seg = order.popLast() else { return nil }
+        let fetched: (segment: ShuffleSegmentRef, bytes: [UInt8])?
+        do {
+            fetched = try fetcher.next()
+        } catch let error as ShuffleBlockFetchError {
+            currentMapIndex = error.segment.mapIndex
+            throw FetchFailedError(shuffleId: shuffleId, mapIndex: error.segment.mapIndex, reduceId: reduceId,
+                                   message: error.message)
+        }
+        guard let (seg, bytes) = fetched else { return nil }
         currentMapIndex = seg.mapIndex
-        remote?.issue()
-        if seg.location.executorId == env.executorId {
-            do {
-                let segment = try env.blockManager.getShuffleSegment(shuffleId: shuffleId, mapId: Int(seg.mapId),
-                                                                     reduceId: reduceId)
-                return try decode(segment, seg)
-            } catch let e as FetchFailedError {
-                throw e
-            } catch {
-                throw FetchFailedError(shuffleId: shuffleId, mapIndex: seg.mapIndex, reduceId: reduceId, message: "\(error)")
-            }
-        }
-        guard let remote else { return nil }
-        switch try remote.take(seg, context) {
-        case .success(let bytes):
-            return try decode(bytes, seg)
-        case .failure(let error):
-            throw FetchFailedError(shuffleId: shuffleId, mapIndex: seg.mapIndex, reduceId: reduceId,
-                                   message: "fetching from \(seg.location) failed: \(error)")
-        }
+        return try decode(bytes, seg)
     }
 
     private func decode(_ segment: [UInt8], _ seg: ShuffleSegmentRef) throws -> ByteReader {

@@ -1,8 +1,9 @@
 import Broadcast
 import Storage
 
-/// What a running task may use on its executor, as Spark's SparkEnv: the BlockManager,
-/// broadcast, the map output tracker, and the settings tasks need.
+/// What a running task may use on its executor, as Spark's SparkEnv: the BlockManager (and
+/// through it the BlockTransferService to other executors), broadcast, the map output tracker,
+/// and the settings tasks need.
 public final class TaskEnvironment: Sendable {
     /// `driver` in local mode, else the executor's id.
     public let executorId: String
@@ -18,8 +19,6 @@ public final class TaskEnvironment: Sendable {
     public let executionMemory: any ExecutionMemoryBudget
     /// The driver's registry of which BlockManager holds which block (in-process in local mode).
     public let blockManagerMaster: BlockManagerMaster
-    /// Fetches blocks held by other processes' BlockManagers (nil in local mode: all blocks are here).
-    public let blockTransfer: (any BlockTransferClient)?
     /// `engine.reducer.maxSizeInFlight`: the most bytes of remote shuffle segments a reducer
     /// fetches at once.
     public let maxBytesInFlight: Int64
@@ -29,9 +28,8 @@ public final class TaskEnvironment: Sendable {
                 mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
                 executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),
                 blockManagerMaster: BlockManagerMaster = BlockManagerMaster(),
-                blockTransfer: (any BlockTransferClient)? = nil, maxBytesInFlight: Int64 = 48 << 20) {
+                maxBytesInFlight: Int64 = 48 << 20) {
         self.blockManagerMaster = blockManagerMaster
-        self.blockTransfer = blockTransfer
         self.maxBytesInFlight = max(1, maxBytesInFlight)
         blockManagerMaster.registerBlockManager(blockManager.blockManagerId)
         blockManager.setMaster(blockManagerMaster)

@@ -31,11 +31,18 @@ public final class BlockManager: Sendable {
     /// The task id of reads and writes made outside any task (broadcast values, pieces).
     public static let outsideTask = BlockInfoManager.nonTaskId
 
+    /// Moves blocks to and from other processes' BlockManagers (nil in local mode and on the
+    /// driver: every block a task reads is here, and nothing is replicated).
+    public let blockTransferService: (any BlockTransferService)?
+
     /// Creates the block manager of executor `executorId`, with fresh directories under
-    /// `localDirs`, drawing memory from `memoryManager` (nil: unlimited).
+    /// `localDirs`, drawing memory from `memoryManager` (nil: unlimited), reaching other
+    /// BlockManagers through `blockTransferService`.
     public init(executorId: String, host: String = "localhost", port: Int = 0, localDirs: [String],
-                memoryManager: UnifiedMemoryManager? = nil) throws(StorageError) {
+                memoryManager: UnifiedMemoryManager? = nil,
+                blockTransferService: (any BlockTransferService)? = nil) throws(StorageError) {
         blockManagerId = BlockManagerId(executorId: executorId, host: host, port: port)
+        self.blockTransferService = blockTransferService
         diskBlockManager = try DiskBlockManager(rootDirs: localDirs)
         shuffleResolver = IndexShuffleBlockResolver(diskBlockManager: diskBlockManager)
         let mm = memoryManager ?? UnifiedMemoryManager(maxMemory: Int64.max / 4, storageRegionSize: Int64.max / 8)
@@ -59,14 +66,6 @@ public final class BlockManager: Sendable {
     }
 
     private let masterRef = MasterRef()
-    private let replicator = Mutex<(@Sendable (BlockId, StorageLevel, [UInt8]) -> Void)?>(nil)
-
-    /// Sets what copies a block stored at a level with `replication > 1` to other executors
-    /// (the cluster glue; local mode has no other executor, so nothing is replicated).
-    /// It is called on the storing task's thread with the block's serialized bytes.
-    public func setReplicator(_ replicate: @escaping @Sendable (BlockId, StorageLevel, [UInt8]) -> Void) {
-        replicator.withLock { $0 = replicate }
-    }
 
     /// Stores a replica that another executor sent (Spark's replicated put): the bytes as
     /// `serializer`-framed values, kept at `level` and reported to the master; not replicated again.
@@ -88,6 +87,9 @@ public final class BlockManager: Sendable {
     public func setMaster(_ master: BlockManagerMaster) {
         masterRef.value.withLock { $0 = master }
     }
+
+    /// The master set with ``setMaster(_:)``, if any.
+    var master: BlockManagerMaster? { masterRef.value.withLock { $0 } }
 
     // MARK: Bytes (broadcast pieces, task results)
 
@@ -180,16 +182,16 @@ public final class BlockManager: Sendable {
         }
     }
 
-    /// Hands the stored block's serialized bytes to the replicator (values in memory are framed first).
+    /// Copies the stored block's serialized bytes to other executors (values in memory are framed first).
     private func replicate<T>(_ id: BlockId, level: StorageLevel, serializer: BlockSerializer<T>?) {
-        guard let replicate = replicator.withLock({ $0 }) else { return }
+        guard let service = blockTransferService, let master else { return }
         var bytes = memoryStore.getBytes(id)
         if bytes == nil, diskStore.contains(id) { bytes = try? diskStore.getBytes(id) }
         if bytes == nil, let s = serializer, let values = memoryStore.getValues(id, as: T.self) {
             bytes = try? values.flatMap { try s.frame($0) }
         }
         guard let bytes else { return }  // MEMORY_ONLY_2 of values with no serializer: nothing to send
-        replicate(id, level, bytes)
+        replicate(id, bytes: bytes, level: level, service: service, master: master)
     }
 
     private func store<T>(_ id: BlockId, level: StorageLevel, task: Int64, chunks: @escaping () throws -> [T]?,

@@ -25,26 +25,41 @@ public final class BlockManagerMaster: Sendable {
     /// On an executor: also tells the driver's master of each update.
     private let forward: (@Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void)?
     private let locate: (@Sendable (BlockId) -> [BlockManagerId])?
+    private let peers: (@Sendable (BlockManagerId) -> [BlockManagerId])?
 
     /// An empty registry (the driver's, or local mode's only one).
     public init() {
         forward = nil
         locate = nil
+        peers = nil
     }
 
     /// An executor's view: it records its own BlockManager's blocks, reports each update to
     /// the driver's master through `forward` (Spark's BlockManagerMaster.updateBlockInfo over
-    /// RPC) and asks it where other blocks are through `locate`.
+    /// RPC), asks it where other blocks are through `locate` and which other executors there
+    /// are through `peers` (nil: the block managers registered here).
     public init(forward: @escaping @Sendable (BlockManagerId, BlockId, StorageLevel, Int64, Int64) -> Void,
-                locate: @escaping @Sendable (BlockId) -> [BlockManagerId]) {
+                locate: @escaping @Sendable (BlockId) -> [BlockManagerId],
+                peers: (@Sendable (BlockManagerId) -> [BlockManagerId])? = nil) {
         self.forward = forward
         self.locate = locate
+        self.peers = peers
     }
 
     /// Where `blockId` is, as the driver's master knows it (on an executor, asked over RPC;
     /// elsewhere the locations recorded here).
     public func locations(_ blockId: BlockId) -> [BlockManagerId] {
         locate?(blockId) ?? getLocations(blockId)
+    }
+
+    /// The block managers of the executors other than `blockManagerId` (never the driver's), as
+    /// Spark's getPeers: where a block stored at a `_2` level is replicated. On an executor,
+    /// asked of the driver; elsewhere the block managers registered here, ordered by executor id.
+    public func getPeers(_ blockManagerId: BlockManagerId) -> [BlockManagerId] {
+        if let peers { return peers(blockManagerId) }
+        return state.withLock { s in
+            s.managers.filter { $0 != blockManagerId && $0.executorId != "driver" }.sorted { $0.executorId < $1.executorId }
+        }
     }
 
     /// Registers a block manager (again: its old blocks are forgotten, as after a restart).
