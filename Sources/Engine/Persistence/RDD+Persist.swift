@@ -85,6 +85,7 @@ extension RDD {
                         line: Int = #line) throws(EngineError) -> RDD<T> {
         try persistState.set(level, serializer: PersistSerializers.dynamic(T.self),
                              rdd: "\(debugName) (persist at \(makeCallSite(file, line)))")
+        cleanupTokens.register(.rdd(id), with: context.cleaner)
         return self
     }
 
@@ -92,14 +93,17 @@ extension RDD {
     @discardableResult
     public func cache() throws(EngineError) -> RDD<T> { try persist(.MEMORY_ONLY, file: #fileID, line: #line) }
 
-    /// Removes the cached partitions and forgets the storage level.
+    /// Removes the cached partitions and forgets the storage level; with `blocking`, waits for
+    /// every executor to have removed them.
     @discardableResult
     public func unpersist(blocking: Bool = true) -> RDD<T> {
         persistState.clear()
-        _ = context.env.blockManagerMaster.removeRdd(id)
-        context.driver?.cluster?.removeRdd(id)
-        let removed = context.env.blockManager.removeRdd(id)
-        context.logger.info("Removed \(removed) cached blocks of \(debugName)")
+        do {
+            let removed = try context.removals?.removeRDD(id, blocking: blocking) ?? 0
+            context.logger.info("Removed \(removed) cached blocks of \(debugName)")
+        } catch {
+            context.logger.warning("Unpersisting \(debugName): \(error)")
+        }
         return self
     }
 
