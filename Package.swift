@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(name: "broadcast-lookup", dependencies: ["Engine"], path: "Examples/BroadcastLookup"),
         .executableTarget(
             name: "engine-bench",
-            dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Engine", "Storage", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/EngineBench"),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Threads"]),

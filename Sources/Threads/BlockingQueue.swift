@@ -2,10 +2,12 @@
 /// scheduler's event loop, an executor's task threads) without Swift's concurrency pool.
 ///
 /// Invariant: items are taken in the order they were put, each by exactly one taker; once closed, no item is added,
-/// the items already queued are still taken, and then every `take` returns nil at once.
+/// the items already queued are still taken, and then every `take` returns nil at once. A taken item is released at
+/// once: the queue holds no reference to what it handed out (an event that carries a job's RDD must not keep the RDD
+/// alive once handled).
 public final class BlockingQueue<Element: Sendable>: Sendable {
     private struct Items {
-        var items: [Element] = []
+        var items: [Element?] = []
         /// Index of the next item to take; the slots before it are spent.
         var head = 0
         var closed = false
@@ -13,6 +15,7 @@ public final class BlockingQueue<Element: Sendable>: Sendable {
         mutating func pop() -> Element? {
             guard head < items.count else { return nil }
             let item = items[head]
+            items[head] = nil
             head += 1
             if head > 1024 && head * 2 > items.count {
                 items.removeFirst(head)

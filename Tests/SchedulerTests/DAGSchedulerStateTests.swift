@@ -206,6 +206,29 @@ import Testing
         #expect(summary.tasksRun == 2)
     }
 
+    /// Once the ContextCleaner removed a shuffle, its outputs are forgotten: a job over the same
+    /// dependency (were it still referenced) would register it again and run its map stage; a
+    /// shuffle whose map stage is live keeps its outputs.
+    @Test func unregisteredShuffleIsForgottenUnlessAStageWritesIt() throws {
+        let a = FakeNode(0, partitions: 3)
+        let s0 = shuffle(0, a, reducers: 2)
+        let reduced = FakeNode(1, partitions: 2, [.shuffle(s0)])
+        var h = Harness()
+        let maps = try #require(h.submitJob(0, reduced).submitted.only)
+        h.finishAll(try #require(h.finishAll(maps).submitted.only))
+        #expect(h.state.shuffleOutputs[0] != nil && h.state.stages.isEmpty)
+        h.send(.shuffleUnregistered(shuffleId: 0))
+        #expect(h.state.shuffleOutputs[0] == nil)
+        let again = h.submitJob(1, reduced)
+        #expect(again.registeredShuffles.map(\.shuffleId) == [0])
+        let rerun = try #require(again.submitted.only)
+        #expect(rerun.stageId == h.mapStage(0)?.id && rerun.partitions == [0, 1, 2])
+        // Its map stage is live now: the outputs it writes stay.
+        h.finish(rerun, partition: 0)
+        h.send(.shuffleUnregistered(shuffleId: 0))
+        #expect(h.state.shuffleOutputs[0]?.map { $0 != nil } == [true, false, false])
+    }
+
     // MARK: - Failures and cancellation
 
     @Test func taskSetFailureFailsTheJobAndCancelsItsRunningStages() throws {

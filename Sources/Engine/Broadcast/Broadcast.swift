@@ -30,14 +30,18 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
     public let checksums: [UInt32]
     /// The driver's broadcasts, on the driver (not encoded: nil on executors).
     let home: DriverBroadcasts?
+    /// Shared by every copy of the handle the driver made (not encoded: decoded copies do not
+    /// count); when the last goes, the ContextCleaner removes the broadcast everywhere.
+    let reference: CleanupToken?
 
     enum CodingKeys: String, CodingKey { case id, pieceCount, checksums }
 
-    init(id: Int, pieceCount: Int, checksums: [UInt32], home: DriverBroadcasts?) {
+    init(id: Int, pieceCount: Int, checksums: [UInt32], home: DriverBroadcasts?, reference: CleanupToken? = nil) {
         self.id = id
         self.pieceCount = pieceCount
         self.checksums = checksums
         self.home = home
+        self.reference = reference
     }
 
     /// Reads a handle that travelled in a task binary (it then has no driver-side state).
@@ -48,6 +52,7 @@ public struct Broadcast<T: Codable & Sendable>: Codable, Sendable, Hashable, Cus
         pieceCount = try c.decode(Int.self, forKey: .pieceCount)
         checksums = try c.decode([UInt32].self, forKey: .checksums)
         home = nil
+        reference = nil
         BroadcastReferences.note(id)
     }
 
@@ -154,7 +159,8 @@ extension EngineContext {
             let handle = try manager.newBroadcast(bytes: bytes)
             try manager.keepValue(handle.id, value, serializer: BroadcastCoding.serializer(T.self))
             let meta = try manager.metadata(handle)
-            return Broadcast(id: handle.id, pieceCount: meta.pieceCount, checksums: meta.checksums, home: broadcasts)
+            return Broadcast(id: handle.id, pieceCount: meta.pieceCount, checksums: meta.checksums, home: broadcasts,
+                             reference: cleaner?.register(.broadcast(handle.id)))
         } catch {
             throw .io(path: "broadcast at \(makeCallSite(file, line))", reason: "\(error)")
         }

@@ -56,7 +56,9 @@ extension RDD {
         }
         let dir = "\(root)/rdd-\(id)"
         let n = numPartitions
-        checkpointState.mark { [self] in
+        // Weak: the RDD holds its checkpoint state, which holds this closure until it has run.
+        checkpointState.mark { [weak self] in
+            guard let self else { throw EngineError.invalidArgument("checkpoint of an RDD that no longer exists") }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             _ = try context.runJob(self, callSite: "checkpoint at \(callSite)", writesCheckpoints: false) { ctx, stream in
                 try CheckpointFiles.writePartition(stream, codec: codec, to: CheckpointFiles.partPath(dir, ctx.partitionId),
@@ -65,13 +67,20 @@ extension RDD {
             for p in 0..<n where !FileManager.default.fileExists(atPath: CheckpointFiles.partPath(dir, p)) {
                 throw EngineError.io(path: CheckpointFiles.partPath(dir, p), reason: "checkpoint file missing after writing")
             }
+            // As Spark: the files stay after the RDD is released unless the configuration says otherwise.
+            if let cleaner = context.cleaner, cleaner.cleanCheckpoints {
+                cleanupTokens.register(.checkpoint(rddId: id, path: dir), with: cleaner)
+            }
             return { p, _ in try CheckpointFiles.readPartition(CheckpointFiles.partPath(dir, p), codec: codec) }
         }
     }
 
     func markLocalCheckpoint(codec: ElementCodec<T>) {
         let rddId = id
-        checkpointState.mark { [self] in
+        // A local checkpoint's blocks are the RDD's cached blocks: they go when it is released.
+        cleanupTokens.register(.rdd(id), with: context.cleaner)
+        checkpointState.mark { [weak self] in
+            guard let self else { throw EngineError.invalidArgument("local checkpoint of an RDD that no longer exists") }
             _ = try context.runJob(self, callSite: "localCheckpoint at \(callSite)", writesCheckpoints: false) { ctx, stream in
                 var w = ByteWriter()
                 try stream.forEachRecord { try codec.write($0, &w) }

@@ -37,6 +37,8 @@ public final class EngineContext: Sendable {
     let replayParallelism: Int?
     /// The driver's broadcast variables (nil in a context that rebuilds lineages on an executor).
     let broadcasts: DriverBroadcasts?
+    /// Removes what the job no longer refers to (nil with `engine.cleaner.referenceTracking=false`, and on executors).
+    package let cleaner: ContextCleaner?
     let logger: Logger
     private let rddIds = Mutex(0)
     private let shuffleIds = Mutex(0)
@@ -124,6 +126,8 @@ public final class EngineContext: Sendable {
         driver = DriverRuntime(dagScheduler: dagScheduler, taskScheduler: taskScheduler, backend: backend, codec: codec,
                                cluster: cluster)
         replayParallelism = nil
+        cleaner = ContextCleaner.forDriver(conf: conf, actions: Self.removals(env, dagScheduler, cluster, conf),
+                                           logger: EngineLogging.logger("ContextCleaner"))
         (codec as? PortableTaskBinaryCodec)?.attach(driverContext: self)
         if let cluster, let coarse = backend as? CoarseGrainedSchedulerBackend {
             do {
@@ -184,6 +188,7 @@ public final class EngineContext: Sendable {
         self.driver = nil
         self.replayParallelism = defaultParallelism
         self.broadcasts = nil
+        self.cleaner = nil
     }
 
     /// Sets the directory under which `checkpoint()` writes RDDs (a fresh subdirectory per
@@ -221,6 +226,7 @@ public final class EngineContext: Sendable {
         let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }
         guard first else { return }
         guard let driver else { return }
+        cleaner?.stop()
         driver.dagScheduler.stop()
         driver.backend.stop()
         driver.cluster?.stop()

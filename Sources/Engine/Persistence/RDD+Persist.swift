@@ -99,6 +99,7 @@ extension RDD {
                         line: Int = #line) throws(EngineError) -> RDD<T> {
         try persistState.set(level, serializer: PersistSerializers.dynamic(T.self),
                              rdd: "\(debugName) (persist at \(makeCallSite(file, line)))")
+        cleanupTokens.register(.rdd(id), with: context.cleaner)
         return self
     }
 
@@ -112,16 +113,17 @@ extension RDD {
     /// Removes the cached partitions and forgets the storage level.
     ///
     /// Mirrors Spark's `RDD.unpersist`: every executor's blocks of this RDD are removed; the next
-    /// job recomputes it. Returns this RDD. `blocking` is accepted for Spark's signature: the
-    /// driver forgets the blocks at once, and executors in other processes are told to drop
-    /// theirs without being waited for.
+    /// job recomputes it. Returns this RDD. With `blocking`, waits for every executor to have
+    /// removed them.
     @discardableResult
     public func unpersist(blocking: Bool = true) -> RDD<T> {
         persistState.clear()
-        _ = context.env.blockManagerMaster.removeRdd(id)
-        context.driver?.cluster?.removeRdd(id)
-        let removed = context.env.blockManager.removeRdd(id)
-        context.logger.info("Removed \(removed) cached blocks of \(debugName)")
+        do {
+            let removed = try context.removals?.removeRDD(id, blocking: blocking) ?? 0
+            context.logger.info("Removed \(removed) cached blocks of \(debugName)")
+        } catch {
+            context.logger.warning("Unpersisting \(debugName): \(error)")
+        }
         return self
     }
 

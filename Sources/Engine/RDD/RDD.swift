@@ -71,6 +71,8 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     public let origin = OriginBox()
     /// The storage level and record serializer once persisted.
     let persistState = PersistState<T>()
+    /// What the ContextCleaner removes once this RDD is released (its cached blocks, its checkpoint files).
+    let cleanupTokens = CleanupTokens()
 
     /// Where partition `partition` is best computed: the executors caching it when persisted
     /// (as Spark's getPreferredLocs), else what the RDD's source says (none for most).

@@ -16,6 +16,8 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
     let writeRecords: @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void
     /// The RDD whose recorded operator call made this dependency.
     let rootBox = ShuffleRootBox()
+    /// Queues the shuffle's removal when the dependency is released (driver only; nil on executors).
+    let cleanupToken: CleanupToken?
 
     @usableFromInline
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner,
@@ -23,7 +25,9 @@ final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMap
         self.rdd = rdd
         self.partitioner = partitioner
         self.writeRecords = writeRecords
-        super.init(shuffleId: rdd.context.newShuffleId(), mapSide: rdd, numReducePartitions: partitioner.numPartitions)
+        let shuffleId = rdd.context.newShuffleId()
+        cleanupToken = rdd.context.cleaner?.register(.shuffle(shuffleId))
+        super.init(shuffleId: shuffleId, mapSide: rdd, numReducePartitions: partitioner.numPartitions)
     }
 
     func runMapTask(partition: Int, context: TaskContext) throws -> MapStatus {

@@ -39,12 +39,22 @@ final class BlockServer: Sendable {
                     responder.fail("cannot read \(block) on \(blockManager.blockManagerId.executorId): \(error)")
                 }
             }
+        // Removals are one-way, or asks (the driver's cleaner waits): answered once done.
         case .removeRdd(let rddId):
-            pool.submit { [self] in _ = blockManager.removeRdd(rddId) }
+            pool.submit { [self] in
+                _ = blockManager.removeRdd(rddId)
+                responder?.reply([])
+            }
         case .removeShuffle(let shuffleId):
-            pool.submit { [self] in blockManager.shuffleResolver.removeShuffle(shuffleId) }
+            pool.submit { [self] in
+                blockManager.shuffleResolver.removeShuffle(shuffleId)
+                responder?.reply([])
+            }
         case .removeBroadcast(let id):
-            pool.submit { [self] in broadcastManager.removeLocalCopy(BroadcastHandle(id: id)) }
+            pool.submit { [self] in
+                broadcastManager.removeLocalCopy(BroadcastHandle(id: id))
+                responder?.reply([])
+            }
         case .putBlock(let block, let level, let bytes):
             pool.submit { [self] in
                 do {

@@ -112,6 +112,16 @@ public enum EngineKeys {
         "engine.driver.host", default: "127.0.0.1",
         doc: "with local-cluster, the address the driver listens on for its executors")
 
+    public static let cleanerReferenceTracking = ConfigKey<Bool>.bool(
+        "engine.cleaner.referenceTracking", default: true,
+        doc: "remove the shuffles, cached RDD blocks and broadcasts the job no longer refers to (the ContextCleaner)")
+    public static let cleanerReferenceTrackingBlocking = ConfigKey<Bool>.bool(
+        "engine.cleaner.referenceTracking.blocking", default: true,
+        doc: "the cleaner waits for every executor to acknowledge each removal")
+    public static let cleanerCleanCheckpoints = ConfigKey<Bool>.bool(
+        "engine.cleaner.referenceTracking.cleanCheckpoints", default: false,
+        doc: "also remove a checkpointed RDD's files once the job no longer refers to the RDD")
+
     /// Hidden test key: local mode runs every task from a portable task binary rebuilt in a separate
     /// replay context, as executors in other processes do (catches functions that cannot travel).
     package static let testPortableTaskBinaries = ConfigKey<Bool>.bool(
@@ -146,6 +156,9 @@ public enum EngineKeys {
         (registrationTimeout.name, "60s", registrationTimeout.doc),
         (reducerMaxSizeInFlight.name, "48m", reducerMaxSizeInFlight.doc),
         (driverHost.name, driverHost.defaultValue, driverHost.doc),
+        (cleanerReferenceTracking.name, "true", cleanerReferenceTracking.doc),
+        (cleanerReferenceTrackingBlocking.name, "true", cleanerReferenceTrackingBlocking.doc),
+        (cleanerCleanCheckpoints.name, "false", cleanerCleanCheckpoints.doc),
     ]
 
     /// Checks that every known key present in `values` parses.
@@ -171,6 +184,9 @@ public enum EngineKeys {
         if let v = values[minRegisteredExecutors.name] { _ = try minRegisteredExecutors.parse(v) }
         if let v = values[registrationTimeout.name] { _ = try registrationTimeout.parse(v) }
         if let v = values[reducerMaxSizeInFlight.name] { _ = try reducerMaxSizeInFlight.parse(v) }
+        for key in [cleanerReferenceTracking, cleanerReferenceTrackingBlocking, cleanerCleanCheckpoints] {
+            if let v = values[key.name] { _ = try key.parse(v) }
+        }
         if let v = values[logLevel.name] {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v.lowercased()) else {
                 throw .badConf(key: logLevel.name, value: v, expected: "trace, debug, info, notice, warning or error")

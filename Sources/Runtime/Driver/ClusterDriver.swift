@@ -114,6 +114,31 @@ package final class ClusterDriver: Sendable {
     /// Tells every registered executor to remove broadcast `id`'s value and pieces.
     package func removeBroadcast(_ id: Int) { tellExecutors(.removeBroadcast(id)) }
 
+    /// Tells every registered executor to carry out `removal` (`.removeRdd`, `.removeShuffle` or
+    /// `.removeBroadcast`). With a `timeout`, asks instead and waits up to that long for each to
+    /// answer that it has, as Spark's blocking removals; returns the executors that did not, with why.
+    package func remove(_ removal: BlockMessage, waitingUpTo timeout: Double?) -> [String] {
+        guard let timeout else {
+            tellExecutors(removal)
+            return []
+        }
+        let payload = removal.encode()
+        let group = DispatchGroup()
+        let failures = Mutex<[String]>([])
+        let peers = endpoint.executorPeers
+        for peer in peers {
+            group.enter()
+            peer.ask(type: removal.typeNumber, payload: payload, timeout: timeout) { result in
+                if case .failure(let error) = result { failures.withLock { $0.append("\(peer): \(error)") } }
+                group.leave()
+            }
+        }
+        if group.wait(timeout: .now() + timeout + 1) == .timedOut {
+            return failures.withLock { $0 } + ["\(peers.count) executors: no answer within \(timeout) s"]
+        }
+        return failures.withLock { $0 }
+    }
+
     /// Sends `message` (a removal) to every registered executor, as the BlockManagerMaster
     /// tells the block managers to remove an RDD's, a shuffle's or a broadcast's blocks.
     func tellExecutors(_ message: BlockMessage) {

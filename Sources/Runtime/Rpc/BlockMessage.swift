@@ -24,11 +24,11 @@ public enum BlockMessage: Sendable, Equatable {
     case getLocations(BlockId)
     /// Ask (→ driver): the other executors' BlockManagers, for replication. Answered by ``encodeManagers(_:)``.
     case getPeers(BlockManagerId)
-    /// One-way (driver → executor): remove every block of RDD `rddId`.
+    /// One-way or ask (driver → executor): remove every block of RDD `rddId` (an ask is answered, empty, once done).
     case removeRdd(Int)
-    /// One-way (driver → executor): remove the files of shuffle `shuffleId`.
+    /// One-way or ask (driver → executor): remove the files of shuffle `shuffleId`.
     case removeShuffle(Int)
-    /// One-way (driver → executor): remove the pieces and value of broadcast `id`.
+    /// One-way or ask (driver → executor): remove the pieces and value of broadcast `id`.
     case removeBroadcast(Int)
     /// Ask (executor → executor): keep this replica of `block` at `level` (answered by an empty reply).
     case putBlock(BlockId, level: StorageLevel, bytes: [UInt8])

@@ -88,6 +88,9 @@ public final class DAGScheduler: Sendable {
     /// Cancels every running job.
     public func cancelAllJobs() { post(.allJobsCancelled) }
 
+    /// Forgets shuffle `shuffleId`'s map outputs (the ContextCleaner removed the shuffle).
+    public func unregisterShuffle(_ shuffleId: Int) { post(.shuffleUnregistered(shuffleId: shuffleId)) }
+
     /// Fails running jobs, then stops the event loop.
     public func stop() {
         let first = stopped.withLock { s -> Bool in

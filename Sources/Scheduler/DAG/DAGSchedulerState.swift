@@ -111,6 +111,10 @@ public struct DAGSchedulerState: Sendable {
             if lostExecutors.removeValue(forKey: executorId) != nil {
                 log(.info, "Host added was in lost list earlier: \(host) (executor \(executorId))")
             }
+        case .shuffleUnregistered(let shuffleId):
+            // Every live stage holds its shuffle dependency, so a shuffle cleaned for want of
+            // references has no stage; were one there, its outputs would still be needed.
+            if shuffleIdToStage[shuffleId] == nil { shuffleOutputs.removeValue(forKey: shuffleId) }
         }
         return out
     }

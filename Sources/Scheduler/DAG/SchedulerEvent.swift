@@ -54,6 +54,9 @@ public enum DAGSchedulerEvent: Sendable {
     case taskResubmitted(stageId: Int, stageAttempt: Int, partition: Int)
     /// An executor joined (or rejoined under an id that was lost before).
     case executorAdded(executorId: String, host: String)
+    /// The ContextCleaner removed shuffle `shuffleId`, which nothing refers to any more: its
+    /// map outputs are forgotten.
+    case shuffleUnregistered(shuffleId: Int)
 }
 
 /// A task set to launch: one task per partition to compute.
