@@ -135,7 +135,7 @@ enum TestSupport {
         let blockManager = try! BlockManager(executorId: "exec-1", localDirs: [dir], memoryManager: memory)
         let env = TaskEnvironment(executorId: "exec-1", blockManager: blockManager,
                                   broadcastManager: BroadcastManager(blockManager: blockManager),
-                                  mapOutputTracker: MapOutputTracker(), shuffleCompress: true)
+                                  mapOutputTracker: MapOutputTrackerMaster(), shuffleCompress: true)
         return TaskContext(stageId: 0, stageAttemptNumber: 0, partitionId: 0, attemptNumber: 0, taskAttemptId: 1, env: env)
     }
 }

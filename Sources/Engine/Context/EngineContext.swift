@@ -61,7 +61,7 @@ public final class EngineContext: Sendable {
         let cluster = runtime.cluster
         let blockManager = runtime.blockManager
         let broadcastManager = runtime.broadcastManager
-        let tracker = runtime.mapOutputTracker
+        let tracker = runtime.mapOutputTrackerMaster!  // a driver's environment always has the master
         let env = runtime.taskEnvironment
         self.env = env
         let broadcasts = DriverBroadcasts(manager: broadcastManager)

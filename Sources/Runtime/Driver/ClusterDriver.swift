@@ -46,7 +46,7 @@ package final class ClusterDriver: Sendable {
     /// Wires the endpoint to the scheduler and storage, starts local-cluster's executors and
     /// waits for executors to register: all of local-cluster's, else `engine.executor.minRegistered`,
     /// up to `engine.executor.registrationTimeout`. Throws when none registered.
-    package func start(backend: CoarseGrainedSchedulerBackend, tracker: MapOutputTracker, blockManagerMaster: BlockManagerMaster,
+    package func start(backend: CoarseGrainedSchedulerBackend, tracker: MapOutputTrackerMaster, blockManagerMaster: BlockManagerMaster,
                blockManager: BlockManager, broadcastManager: BroadcastManager, conf: EngineConf) throws(EngineError) {
         let server = BlockServer(blockManager: blockManager, broadcastManager: broadcastManager,
                                  chunkLimit: ExecutorProcess.chunkSize, threads: 2, logger: EngineLogging.logger("BlockServer"))

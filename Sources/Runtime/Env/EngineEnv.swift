@@ -28,7 +28,8 @@ package final class EngineEnv: Sendable {
     package let memoryManager: UnifiedMemoryManager
     package let blockManager: BlockManager
     package let broadcastManager: BroadcastManager
-    package let mapOutputTracker: MapOutputTracker
+    /// The driver's ``MapOutputTrackerMaster``, or an executor's ``MapOutputTrackerWorker``.
+    package let mapOutputTracker: any MapOutputTracker
     /// Fetches blocks from other processes (nil on the driver: executors fetch from it, not the reverse).
     package let blockTransfer: RpcBlockTransferClient?
     /// What a task running in this process sees.
@@ -37,7 +38,7 @@ package final class EngineEnv: Sendable {
     package let cluster: ClusterDriver?
 
     private init(conf: EngineConf, executorId: String, memoryManager: UnifiedMemoryManager, blockManager: BlockManager,
-                 broadcastManager: BroadcastManager, mapOutputTracker: MapOutputTracker,
+                 broadcastManager: BroadcastManager, mapOutputTracker: any MapOutputTracker,
                  blockTransfer: RpcBlockTransferClient?, taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
         self.conf = conf
         self.executorId = executorId
@@ -100,7 +101,7 @@ package final class EngineEnv: Sendable {
                                             localDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs,
                                             memoryManager: memoryManager)
         let timeout = conf.get(EngineKeys.networkTimeout)
-        let tracker: MapOutputTracker
+        let tracker: any MapOutputTracker
         let master: BlockManagerMaster
         let transfer: RpcBlockTransferClient?
         var pieceSources: [any BroadcastPieceSource] = []
@@ -108,14 +109,14 @@ package final class EngineEnv: Sendable {
         switch role {
         case .driver(let driverCluster):
             cluster = driverCluster
-            tracker = MapOutputTracker()
+            tracker = MapOutputTrackerMaster()
             master = BlockManagerMaster()
             transfer = nil
         case .executor(let rpc, let driver):
             cluster = nil
             let client = RpcBlockTransferClient(rpc: rpc, timeout: timeout, chunkSize: chunkSize)
             transfer = client
-            tracker = MapOutputTracker(remote: { shuffleId in
+            tracker = MapOutputTrackerWorker(askDriver: { shuffleId in
                 let ask = BlockMessage.getMapOutputStatuses(shuffleId: shuffleId)
                 return try BlockMessage.decodeStatuses(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
                                                                       timeout: timeout))
@@ -158,6 +159,9 @@ package final class EngineEnv: Sendable {
                          broadcastManager: broadcastManager, mapOutputTracker: tracker, blockTransfer: transfer,
                          taskEnvironment: taskEnvironment, cluster: cluster)
     }
+
+    /// The driver's tracker, which the DAGScheduler registers map outputs with (nil in an executor process).
+    package var mapOutputTrackerMaster: MapOutputTrackerMaster? { mapOutputTracker as? MapOutputTrackerMaster }
 
     /// libuv's version, shown at start-up so a run says what it linked.
     package static var libuvVersion: String { LibUV.version }

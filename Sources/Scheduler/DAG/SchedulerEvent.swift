@@ -61,7 +61,7 @@ public enum SchedulerDirective: Sendable {
     case registerShuffle(shuffleId: Int, numMaps: Int)
     case registerMapOutput(shuffleId: Int, status: MapStatus)
     case unregisterMapOutput(shuffleId: Int, mapIndex: Int?)
-    /// Forget every map output stored on an executor, in every shuffle (``MapOutputTracker/removeOutputsOnExecutor(_:)``).
+    /// Forget every map output stored on an executor, in every shuffle (``MapOutputTrackerMaster/removeOutputsOnExecutor(_:)``).
     case removeOutputsOnExecutor(executorId: String)
     /// Serialize and broadcast the stage's binary, then hand the tasks to the TaskScheduler.
     case submitTasks(TaskSetRequest)

@@ -7,7 +7,7 @@ public final class TaskEnvironment: Sendable {
     public let executorId: String
     public let blockManager: BlockManager
     public let broadcastManager: BroadcastManager
-    public let mapOutputTracker: MapOutputTracker
+    public let mapOutputTracker: any MapOutputTracker
     /// `engine.shuffle.compress`.
     public let shuffleCompress: Bool
     /// Where tasks get execution memory.
@@ -21,7 +21,7 @@ public final class TaskEnvironment: Sendable {
     public let maxBytesInFlight: Int64
 
     public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
-                mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
+                mapOutputTracker: any MapOutputTracker, shuffleCompress: Bool,
                 executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),
                 blockManagerMaster: BlockManagerMaster = BlockManagerMaster(),
                 blockTransfer: (any BlockTransferClient)? = nil, maxBytesInFlight: Int64 = 48 << 20) {
