@@ -108,7 +108,8 @@ public final class EngineContext: Sendable {
         if let cluster, let coarse = backend as? CoarseGrainedSchedulerBackend {
             do {
                 try cluster.start(backend: coarse, tracker: tracker, blockManagerMaster: env.blockManagerMaster,
-                                  blockManager: blockManager, broadcastManager: broadcastManager, conf: conf)
+                                  blockManager: blockManager, broadcastManager: broadcastManager,
+                                  shuffleManager: runtime.shuffleManager, conf: conf)
             } catch {
                 stop()
                 throw error

@@ -204,12 +204,14 @@ struct CoGroupSource<K: Hashable & Codable & SendableMetatype, V: Codable & Send
             let key = ElementCodec<K>.codable, value = ElementCodec<V>.codable
             let dep = ShuffleDependency<K, V>(
                 rdd: rdd, partitioner: partitioner,
-                writeRecords: ShuffleWriters.plain(partition: partitionFunction(partitioner, keyType: K.self),
-                                                   numPartitions: partitioner.numPartitions, key: key, value: value))
+                shuffleHandle: SortShuffleManager.registerShuffle(partition: partitionFunction(partitioner, keyType: K.self),
+                                                                  numPartitions: partitioner.numPartitions, key: key,
+                                                                  value: value))
             let shuffleId = dep.shuffleId
             dependency = .shuffle(dep)
             read = { part, ctx in
-                try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: part, context: ctx, key: key, value: value)
+                try SortShuffleManager.of(ctx).getReader(shuffleId: shuffleId, reduceId: part, context: ctx)
+                    .read(key: key, value: value)
             }
         }
     }

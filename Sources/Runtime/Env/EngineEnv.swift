@@ -30,6 +30,8 @@ package final class EngineEnv: Sendable {
     package let broadcastManager: BroadcastManager
     /// The driver's ``MapOutputTrackerMaster``, or an executor's ``MapOutputTrackerWorker``.
     package let mapOutputTracker: any MapOutputTracker
+    /// Chooses shuffle writers, hands out writers and readers, removes shuffles' map outputs.
+    package let shuffleManager: SortShuffleManager
     /// Fetches blocks from other processes (nil on the driver: executors fetch from it, not the reverse).
     package let blockTransfer: RpcBlockTransferClient?
     /// What a task running in this process sees.
@@ -38,7 +40,7 @@ package final class EngineEnv: Sendable {
     package let cluster: ClusterDriver?
 
     private init(conf: EngineConf, executorId: String, memoryManager: UnifiedMemoryManager, blockManager: BlockManager,
-                 broadcastManager: BroadcastManager, mapOutputTracker: any MapOutputTracker,
+                 broadcastManager: BroadcastManager, mapOutputTracker: any MapOutputTracker, shuffleManager: SortShuffleManager,
                  blockTransfer: RpcBlockTransferClient?, taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
         self.conf = conf
         self.executorId = executorId
@@ -46,6 +48,7 @@ package final class EngineEnv: Sendable {
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
+        self.shuffleManager = shuffleManager
         self.blockTransfer = blockTransfer
         self.taskEnvironment = taskEnvironment
         self.cluster = cluster
@@ -83,8 +86,8 @@ package final class EngineEnv: Sendable {
                    cores: cores, memory: memory, localDirs: localDirs)
     }
 
-    /// The one factory: builds the memory manager, BlockManager, map output tracker and broadcast
-    /// manager for either role, and wires the executor side to its driver.
+    /// The one factory: builds the memory manager, shuffle manager, BlockManager, map output tracker
+    /// and broadcast manager for either role, and wires the executor side to its driver.
     private static func create(conf: EngineConf, role: Role, executorId: String, host: String, port: Int, cores: Int,
                                memory: Int64, localDirs: String) throws -> EngineEnv {
         MallocTuning.configure(arenas: cores)
@@ -97,9 +100,10 @@ package final class EngineEnv: Sendable {
             throw EngineError.invalidArgument("\(error)")
         }
         let dirs = localDirs.split(separator: ",").map(String.init).filter { !$0.isEmpty }
-        let blockManager = try BlockManager(executorId: executorId, host: host, port: port,
-                                            localDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs,
-                                            memoryManager: memoryManager)
+        let diskBlockManager = try DiskBlockManager(rootDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs)
+        let shuffleManager = SortShuffleManager(shuffleBlockResolver: IndexShuffleBlockResolver(diskBlockManager: diskBlockManager))
+        let blockManager = BlockManager(executorId: executorId, host: host, port: port, diskBlockManager: diskBlockManager,
+                                        memoryManager: memoryManager, shuffleBlockResolver: shuffleManager.shuffleBlockResolver)
         let timeout = conf.get(EngineKeys.networkTimeout)
         let tracker: any MapOutputTracker
         let master: BlockManagerMaster
@@ -154,10 +158,11 @@ package final class EngineEnv: Sendable {
                                               shuffleCompress: conf.get(EngineKeys.shuffleCompress),
                                               executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager,
                                               blockManagerMaster: master, blockTransfer: transfer,
-                                              maxBytesInFlight: conf.get(EngineKeys.reducerMaxSizeInFlight))
+                                              maxBytesInFlight: conf.get(EngineKeys.reducerMaxSizeInFlight),
+                                              shuffleManager: shuffleManager)
         return EngineEnv(conf: conf, executorId: executorId, memoryManager: memoryManager, blockManager: blockManager,
-                         broadcastManager: broadcastManager, mapOutputTracker: tracker, blockTransfer: transfer,
-                         taskEnvironment: taskEnvironment, cluster: cluster)
+                         broadcastManager: broadcastManager, mapOutputTracker: tracker, shuffleManager: shuffleManager,
+                         blockTransfer: transfer, taskEnvironment: taskEnvironment, cluster: cluster)
     }
 
     /// The driver's tracker, which the DAGScheduler registers map outputs with (nil in an executor process).

@@ -2,12 +2,14 @@ import Broadcast
 import Storage
 
 /// What a running task may use on its executor, as Spark's SparkEnv: the BlockManager,
-/// broadcast, the map output tracker, and the settings tasks need.
+/// broadcast, the map output tracker, the shuffle manager, and the settings tasks need.
 public final class TaskEnvironment: Sendable {
     public let executorId: String
     public let blockManager: BlockManager
     public let broadcastManager: BroadcastManager
     public let mapOutputTracker: any MapOutputTracker
+    /// The shuffle manager (Runtime's `SortShuffleManager`; nil in an environment that runs no shuffle).
+    public let shuffleManager: (any ShuffleManager)?
     /// `engine.shuffle.compress`.
     public let shuffleCompress: Bool
     /// Where tasks get execution memory.
@@ -24,7 +26,8 @@ public final class TaskEnvironment: Sendable {
                 mapOutputTracker: any MapOutputTracker, shuffleCompress: Bool,
                 executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),
                 blockManagerMaster: BlockManagerMaster = BlockManagerMaster(),
-                blockTransfer: (any BlockTransferClient)? = nil, maxBytesInFlight: Int64 = 48 << 20) {
+                blockTransfer: (any BlockTransferClient)? = nil, maxBytesInFlight: Int64 = 48 << 20,
+                shuffleManager: (any ShuffleManager)? = nil) {
         self.blockManagerMaster = blockManagerMaster
         self.blockTransfer = blockTransfer
         self.maxBytesInFlight = max(1, maxBytesInFlight)
@@ -34,6 +37,7 @@ public final class TaskEnvironment: Sendable {
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
+        self.shuffleManager = shuffleManager
         self.shuffleCompress = shuffleCompress
         self.executionMemory = executionMemory
     }
