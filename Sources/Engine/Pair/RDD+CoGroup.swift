@@ -41,7 +41,7 @@ extension RDD {
                                     numPartitions: partitioner.numPartitions,
                                     dependencies: [leftSource.dependency, rightSource.dependency],
                                     partitioner: partitioner, callSite: site, argumentError: bad) { p, ctx in
-            let groups = ExternalCombineMap<K, ([V], [W])>(
+            let groups = ExternalAppendOnlyMap<K, ([V], [W])>(
                 context: ctx, key: .codable, combiner: .pair([V].self, [W].self),
                 mergeCombiners: { c, d in
                     c.0.append(contentsOf: d.0)

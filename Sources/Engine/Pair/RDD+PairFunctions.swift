@@ -99,8 +99,8 @@ extension RDD {
         let pairs: RDD<(K, V)> = self
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
             return derive(operation, callSite: site, preservesPartitioning: true, argumentError: bad) { _, ctx, input in
-                let map = ExternalCombineMap<K, C>(context: ctx, key: .codable, combiner: .codable,
-                                                   mergeCombiners: aggregator.mergeCombiners)
+                let map = ExternalAppendOnlyMap<K, C>(context: ctx, key: .codable, combiner: .codable,
+                                                      mergeCombiners: aggregator.mergeCombiners)
                 while let chunk = try input.next() {
                     try ctx.checkInterrupted()
                     try aggregator.combineValues(chunk, into: map)

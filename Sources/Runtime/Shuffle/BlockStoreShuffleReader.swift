@@ -34,8 +34,8 @@ package struct BlockStoreShuffleReader {
     ) throws -> PartitionStream<(K, C)> {
         let shuffleId = shuffleId, reduceId = reduceId, context = context
         var segments = try ShuffleSegments(shuffleId: shuffleId, reduceId: reduceId, context: context)
-        let map = ExternalCombineMap<K, C>(context: context, key: key, combiner: combiner,
-                                           mergeCombiners: aggregator.mergeCombiners)
+        let map = ExternalAppendOnlyMap<K, C>(context: context, key: key, combiner: combiner,
+                                              mergeCombiners: aggregator.mergeCombiners)
         var records: Int64 = 0
         // Only a record that does not decode is a fetch failure; a spill that fails (full disk) is the task's own error.
         func corrupt(_ e: StorageError) -> FetchFailedError {

@@ -107,7 +107,7 @@ package struct BypassMergeSortShuffleWriter<K, V> {
         spills.append((path, segments))
         grant.release(to: context.memoryManager)
         context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
-        spillLogger.info("Task \(context.taskAttemptId) spilling shuffle buffers of \(ExternalCombineMap<Int, Int>.megabytes(estimate)) to disk (\(spills.count) time\(spills.count == 1 ? "" : "s") so far)")
+        spillLogger.info("Task \(context.taskAttemptId) spilling shuffle buffers of \(ExternalAppendOnlyMap<Int, Int>.megabytes(estimate)) to disk (\(spills.count) time\(spills.count == 1 ? "" : "s") so far)")
         bytes = 0
         nextCheck = 4096
     }

@@ -2,10 +2,11 @@ import Scheduler
 import Storage
 
 /// The map side of a shuffle that combines by key, as Spark's SortShuffleWriter with a
-/// map-side aggregator: values are combined by key in an ``ExternalCombineMap`` (Spark's
-/// ExternalAppendOnlyMap), which spills runs sorted by (reduce partition, key hash) when
-/// execution memory is refused; then each reduce partition's `(K, C)` records are written to
-/// the map output in reduce partition order, merged from the runs and the map if it spilled.
+/// map-side aggregator: values are combined by key in an ``ExternalAppendOnlyMap``, which
+/// spills runs sorted by (reduce partition, key hash) when execution memory is refused (where
+/// Spark's writer sorts in an ExternalSorter); then each reduce partition's `(K, C)` records
+/// are written to the map output in reduce partition order, merged from the runs and the map
+/// if it spilled.
 ///
 /// One per map task; `@inlinable` so that it specializes in the job's module (where
 /// ``SortShuffleManager/registerShuffle(partition:numPartitions:aggregator:key:combiner:)`` builds it).
@@ -40,8 +41,8 @@ package struct SortShuffleWriter<K: Hashable & SendableMetatype, V, C> {
     @inlinable
     package func write(_ records: PartitionStream<(K, V)>, to output: ShuffleMapOutputWriter) throws {
         let ctx = context, key = key, combiner = combiner, partition = partition, aggregator = aggregator
-        let map = ExternalCombineMap<K, C>(context: ctx, key: key, combiner: combiner,
-                                           mergeCombiners: aggregator.mergeCombiners, partition: partition)
+        let map = ExternalAppendOnlyMap<K, C>(context: ctx, key: key, combiner: combiner,
+                                              mergeCombiners: aggregator.mergeCombiners, partition: partition)
         var count: Int64 = 0
         try records.forEachRecord { kv in
             count += 1
