@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Runtime
+import Scheduler
 import Storage
 import Synchronization
 import Testing
@@ -256,13 +257,13 @@ struct ContextCleanerLocalTests {
             #expect(summary.stagesSkipped.count == 1, "the second job did not reuse the shuffle: \(summary)")
             #expect(cleaner.waitUntilIdle(timeout: 10))
             #expect(cleaner.statistics.shuffles == 0, "cleaned while referenced")
-            #expect(!shuffleFiles(ctx, shuffleId).isEmpty && ctx.env.mapOutputTracker.containsShuffle(shuffleId))
+            #expect(!shuffleFiles(ctx, shuffleId).isEmpty && (ctx.env.mapOutputTracker as! MapOutputTrackerMaster).containsShuffle(shuffleId))
         }
         #expect(eventually { released == nil }, "the RDD is still referenced after its jobs")
         #expect(eventually { cleaner.statistics.shuffles == 1 })
         #expect(cleaner.waitUntilIdle(timeout: 10))
         #expect(shuffleFiles(ctx, shuffleId).isEmpty)
-        #expect(!ctx.env.mapOutputTracker.containsShuffle(shuffleId))
+        #expect(!(ctx.env.mapOutputTracker as! MapOutputTrackerMaster).containsShuffle(shuffleId))
         let dag = try #require(ctx.driver).dagScheduler
         #expect(eventually { dag.snapshot.shuffleOutputs[shuffleId] == nil && dag.snapshot.stages.isEmpty })
         #expect(cleaner.statistics.failures == 0)
@@ -330,7 +331,7 @@ struct ContextCleanerLocalTests {
         }
         #expect(eventually { released == nil })
         usleep(200_000)
-        #expect(!shuffleFiles(ctx, shuffleId).isEmpty && ctx.env.mapOutputTracker.containsShuffle(shuffleId))
+        #expect(!shuffleFiles(ctx, shuffleId).isEmpty && (ctx.env.mapOutputTracker as! MapOutputTrackerMaster).containsShuffle(shuffleId))
         #expect(ctx.env.blockManager.memoryUsed > 0)
     }
 

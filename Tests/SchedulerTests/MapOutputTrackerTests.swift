@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct MapOutputTrackerTests {
     @Test func registersAndReportsSizesSkippingEmptySegments() throws {
-        let tracker = MapOutputTracker()
+        let tracker = MapOutputTrackerMaster()
         #expect(!tracker.containsShuffle(0))
         tracker.registerShuffle(0, numMaps: 3)
         #expect(tracker.containsShuffle(0))
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func missingOutputThrowsMetadataFetchFailed() throws {
-        let tracker = MapOutputTracker()
+        let tracker = MapOutputTrackerMaster()
         let unknown = #expect(throws: MetadataFetchFailedError.self) {
             try tracker.mapSizes(shuffleId: 4, reduceId: 0)
         }
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func removeOutputsOnExecutorForgetsOnlyThatExecutor() throws {
-        let tracker = MapOutputTracker()
+        let tracker = MapOutputTrackerMaster()
         tracker.registerShuffle(0, numMaps: 2)
         tracker.registerShuffle(1, numMaps: 2)
         tracker.registerMapOutput(0, mapStatus(0, on: execA))
@@ -82,5 +82,35 @@ import Testing
         #expect(try tracker.mapSizes(shuffleId: 0, reduceId: 0).map(\.location) == [execB, execB])
         tracker.removeOutputsOnExecutor("exec-zzz")
         #expect(tracker.availableOutputs(0) == 2)
+    }
+
+    @Test func workerAsksTheMasterEveryTime() throws {
+        struct DriverDown: Error {}
+        let master = MapOutputTrackerMaster()
+        let asks = Locked(0)
+        let down = Locked(false)
+        let worker = MapOutputTrackerWorker(askDriver: { shuffleId in
+            asks.mutate { $0 += 1 }
+            if down.value { throw DriverDown() }
+            return master.statuses(shuffleId)
+        })
+        let unknown = #expect(throws: MetadataFetchFailedError.self) { try worker.mapSizes(shuffleId: 2, reduceId: 0) }
+        #expect(unknown?.message.contains("not registered") == true)
+
+        master.registerShuffle(2, numMaps: 2)
+        master.registerMapOutput(2, mapStatus(0, on: execA, sizes: [5, 0]))
+        let missing = #expect(throws: MetadataFetchFailedError.self) { try worker.mapSizes(shuffleId: 2, reduceId: 0) }
+        #expect(missing?.mapIndex == 1)
+        // An output registered after a lookup is seen by the next one: nothing stale is kept.
+        master.registerMapOutput(2, mapStatus(1, on: execB, sizes: [7, 3]))
+        #expect(try worker.mapSizes(shuffleId: 2, reduceId: 0).map(\.location) == [execA, execB])
+        master.unregisterMapOutput(2, mapIndex: 0)
+        #expect(throws: MetadataFetchFailedError.self) { try worker.mapSizes(shuffleId: 2, reduceId: 1) }
+        #expect(asks.value == 4)
+
+        down.mutate { $0 = true }
+        let failed = #expect(throws: MetadataFetchFailedError.self) { try worker.mapSizes(shuffleId: 2, reduceId: 1) }
+        #expect(failed?.message.contains("from the driver") == true)
+        #expect(failed?.reduceId == 1)
     }
 }

@@ -80,9 +80,8 @@ final class InMemoryBlockTransferService: BlockTransferService {
     }
 
     private func read(_ block: BlockId, from manager: BlockManager, offset: Int64, length: Int) throws -> [UInt8]? {
-        if case .shuffle(let s, let m, let r) = block {
-            return try manager.shuffleResolver.readSegmentRange(shuffleId: s, mapId: m, reduceId: r, offset: offset,
-                                                                maxCount: length).bytes
+        if case .shuffle = block {
+            return try manager.getShuffleBlockData(block, offset: offset, maxCount: length).bytes
         }
         guard let all = manager.getSerializedBytes(block) else { return nil }
         guard offset >= 0, offset <= Int64(all.count) else {

@@ -92,9 +92,13 @@ private func reducerBlockManager(_ transfer: (any BlockTransferService)?) throws
     /// holding them through the transfer service; all come back in map order.
     @Test func localSegmentsAreReadHereAndRemoteOnesFetched() throws {
         let service = InMemoryBlockTransferService()
-        let (reducer, dirA) = try reducerBlockManager(service)
-        let dirB = makeTempDir()
-        let mapper = try BlockManager(executorId: "exec-2", host: "h2", port: 2, localDirs: [dirB], blockTransferService: service)
+        let dirA = makeTempDir(), dirB = makeTempDir()
+        let outputsA = MemoryShuffleBlockResolver(), outputsB = MemoryShuffleBlockResolver()
+        let reducer = BlockManager(executorId: "exec-1", diskBlockManager: try DiskBlockManager(rootDirs: [dirA]),
+                                   shuffleBlockResolver: outputsA, blockTransferService: service)
+        let mapper = BlockManager(executorId: "exec-2", host: "h2", port: 2,
+                                  diskBlockManager: try DiskBlockManager(rootDirs: [dirB]),
+                                  shuffleBlockResolver: outputsB, blockTransferService: service)
         defer {
             reducer.stop(); mapper.stop()
             for d in [dirA, dirB] { try? FileManager.default.removeItem(atPath: d) }
@@ -105,9 +109,9 @@ private func reducerBlockManager(_ transfer: (any BlockTransferService)?) throws
         var expected: [[UInt8]] = []
         for mapIndex in 0..<6 {
             let holder = mapIndex % 2 == 0 ? reducer : mapper
-            let partitions: [[[UInt8]]] = [[[UInt8(mapIndex)]], [[UInt8](repeating: UInt8(mapIndex), count: 100 + mapIndex)]]
-            let lengths = try writeMapOutput(holder.shuffleResolver, shuffleId: 4, mapId: 10 + mapIndex,
-                                             partitions: partitions, compress: false)
+            let lengths = (mapIndex % 2 == 0 ? outputsA : outputsB).put(
+                shuffleId: 4, mapId: 10 + mapIndex,
+                segments: [[UInt8(mapIndex)], [UInt8](repeating: UInt8(mapIndex), count: 100 + mapIndex)])
             segments.append(ShuffleSegmentRef(location: holder.blockManagerId, mapIndex: mapIndex, mapId: Int64(10 + mapIndex),
                                               size: lengths[1]))
             expected.append(try holder.getShuffleSegment(shuffleId: 4, mapId: 10 + mapIndex, reduceId: 1))

@@ -83,7 +83,7 @@ public final class EngineContext: Sendable {
         let cluster = runtime.cluster
         let blockManager = runtime.blockManager
         let broadcastManager = runtime.broadcastManager
-        let tracker = runtime.mapOutputTracker
+        let tracker = runtime.mapOutputTrackerMaster!  // a driver's environment always has the master
         let env = runtime.taskEnvironment
         self.env = env
         let broadcasts = DriverBroadcasts(manager: broadcastManager)
@@ -132,7 +132,8 @@ public final class EngineContext: Sendable {
         if let cluster, let coarse = backend as? CoarseGrainedSchedulerBackend {
             do {
                 try cluster.start(backend: coarse, tracker: tracker, blockManagerMaster: env.blockManagerMaster,
-                                  blockManager: blockManager, broadcastManager: broadcastManager, conf: conf)
+                                  blockManager: blockManager, broadcastManager: broadcastManager,
+                                  shuffleManager: runtime.shuffleManager, conf: conf)
             } catch {
                 stop()
                 throw error

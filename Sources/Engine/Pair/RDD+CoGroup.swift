@@ -45,7 +45,7 @@ extension RDD {
                                     numPartitions: partitioner.numPartitions,
                                     dependencies: [leftSource.dependency, rightSource.dependency],
                                     partitioner: partitioner, callSite: site, argumentError: bad) { p, ctx in
-            let groups = ExternalCombineMap<K, ([V], [W])>(
+            let groups = ExternalAppendOnlyMap<K, ([V], [W])>(
                 context: ctx, key: .codable, combiner: .pair([V].self, [W].self),
                 mergeCombiners: { c, d in
                     c.0.append(contentsOf: d.0)
@@ -219,12 +219,14 @@ struct CoGroupSource<K: Hashable & Codable & SendableMetatype, V: Codable & Send
             let key = ElementCodec<K>.codable, value = ElementCodec<V>.codable
             let dep = ShuffleDependency<K, V>(
                 rdd: rdd, partitioner: partitioner,
-                writeRecords: ShuffleWriters.plain(partition: partitionFunction(partitioner, keyType: K.self),
-                                                   numPartitions: partitioner.numPartitions, key: key, value: value))
+                shuffleHandle: SortShuffleManager.registerShuffle(partition: partitionFunction(partitioner, keyType: K.self),
+                                                                  numPartitions: partitioner.numPartitions, key: key,
+                                                                  value: value))
             let shuffleId = dep.shuffleId
             dependency = .shuffle(dep)
             read = { part, ctx in
-                try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: part, context: ctx, key: key, value: value)
+                try SortShuffleManager.of(ctx).getReader(shuffleId: shuffleId, reduceId: part, context: ctx)
+                    .read(key: key, value: value)
             }
         }
     }

@@ -111,8 +111,8 @@ extension RDD {
         let pairs: RDD<(K, V)> = self
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
             return derive(operation, callSite: site, preservesPartitioning: true, argumentError: bad) { _, ctx, input in
-                let map = ExternalCombineMap<K, C>(context: ctx, key: .codable, combiner: .codable,
-                                                   mergeCombiners: aggregator.mergeCombiners)
+                let map = ExternalAppendOnlyMap<K, C>(context: ctx, key: .codable, combiner: .codable,
+                                                      mergeCombiners: aggregator.mergeCombiners)
                 while let chunk = try input.next() {
                     try ctx.checkInterrupted()
                     try aggregator.combineValues(chunk, into: map)
@@ -123,18 +123,18 @@ extension RDD {
         let partition = partitionFunction(partitioner, keyType: K.self)
         let n = partitioner.numPartitions
         let keyCodec = ElementCodec<K>.codable, valueCodec = ElementCodec<V>.codable, combinerCodec = ElementCodec<C>.codable
-        let writer = mapSideCombine
-            ? ShuffleWriters.combining(aggregator: aggregator, partition: partition, numPartitions: n,
-                                       key: keyCodec, combiner: combinerCodec)
-            : ShuffleWriters.plain(partition: partition, numPartitions: n, key: keyCodec, value: valueCodec)
-        let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner, writeRecords: writer)
+        let handle = mapSideCombine
+            ? SortShuffleManager.registerShuffle(partition: partition, numPartitions: n, aggregator: aggregator,
+                                                 key: keyCodec, combiner: combinerCodec)
+            : SortShuffleManager.registerShuffle(partition: partition, numPartitions: n, key: keyCodec, value: valueCodec)
+        let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner, shuffleHandle: handle)
         let shuffleId = dep.shuffleId
         return RDD<(K, C)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
                            dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site,
                            argumentError: bad) { p, ctx in
-            try ShuffleReaders.aggregating(shuffleId: shuffleId, reduceId: p, context: ctx, aggregator: aggregator,
-                                           mapSideCombine: mapSideCombine, key: keyCodec, value: valueCodec,
-                                           combiner: combinerCodec)
+            try SortShuffleManager.of(ctx).getReader(shuffleId: shuffleId, reduceId: p, context: ctx)
+                .read(aggregator: aggregator, mapSideCombine: mapSideCombine, key: keyCodec, value: valueCodec,
+                      combiner: combinerCodec)
         }
     }
 
@@ -310,13 +310,13 @@ extension RDD {
         let partition = partitionFunction(partitioner, keyType: K.self)
         let n = partitioner.numPartitions
         let dep = ShuffleDependency<K, V>(rdd: pairs, partitioner: partitioner,
-                                          writeRecords: ShuffleWriters.plain(partition: partition, numPartitions: n,
-                                                                             key: key, value: value))
+                                          shuffleHandle: SortShuffleManager.registerShuffle(
+                                              partition: partition, numPartitions: n, key: key, value: value))
         let shuffleId = dep.shuffleId
         return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: operation, numPartitions: n,
                            dependencies: [.shuffle(dep)], partitioner: partitioner, callSite: site,
                            argumentError: partitionerError(partitioner, keyType: K.self, operation)) { p, ctx in
-            try ShuffleReaders.plain(shuffleId: shuffleId, reduceId: p, context: ctx, key: key, value: value)
+            try SortShuffleManager.of(ctx).getReader(shuffleId: shuffleId, reduceId: p, context: ctx).read(key: key, value: value)
         }
     }
 

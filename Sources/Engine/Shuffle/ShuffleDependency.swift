@@ -4,49 +4,39 @@ import Storage
 
 /// A shuffle dependency, as Spark's ShuffleDependency: the map side is an RDD of
 /// `(K, V)` pairs; each map task partitions its records by key (combining values
-/// first when the aggregator allows it), and writes one data file and one index
-/// file, segments ordered by reduce partition, lz4-compressed when
+/// first when the aggregator allows it) with the writer the ``SortShuffleManager`` chose
+/// when the shuffle was declared (its ``ShuffleHandle``), and writes one data file and one
+/// index file, segments ordered by reduce partition, lz4-compressed when
 /// `engine.shuffle.compress` is on.
 @usableFromInline
 final class ShuffleDependency<K: Hashable, V>: ShuffleDependencyBase, ShuffleMapRunning, @unchecked Sendable {
     // Unchecked: all stored properties are immutable and their closures @Sendable.
     let rdd: RDD<(K, V)>
     let partitioner: any Partitioner
-    /// Writes one map partition's records to the map output, reduce partition after reduce partition.
-    let writeRecords: @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void
+    /// The map tasks' writer, from ``SortShuffleManager/registerShuffle(partition:numPartitions:key:value:)``
+    /// (or its combining form), built where the shuffle was declared for `partitioner`'s partitions.
+    let shuffleHandle: ShuffleHandle<K, V>
     /// The RDD whose recorded operator call made this dependency.
     let rootBox = ShuffleRootBox()
     /// Queues the shuffle's removal when the dependency is released (driver only; nil on executors).
     let cleanupToken: CleanupToken?
 
     @usableFromInline
-    init(rdd: RDD<(K, V)>, partitioner: any Partitioner,
-         writeRecords: @escaping @Sendable (PartitionStream<(K, V)>, TaskContext, ShuffleMapOutputWriter) throws -> Void) {
+    init(rdd: RDD<(K, V)>, partitioner: any Partitioner, shuffleHandle: ShuffleHandle<K, V>) {
         self.rdd = rdd
         self.partitioner = partitioner
-        self.writeRecords = writeRecords
+        self.shuffleHandle = shuffleHandle
         let shuffleId = rdd.context.newShuffleId()
         cleanupToken = rdd.context.cleaner?.register(.shuffle(shuffleId))
         super.init(shuffleId: shuffleId, mapSide: rdd, numReducePartitions: partitioner.numPartitions)
     }
 
+    /// Runs map task `partition`: its records through the shuffle manager's writer, as Spark's ShuffleMapTask.
     func runMapTask(partition: Int, context: TaskContext) throws -> MapStatus {
         let input = try rdd.iterator(partition, context)
-        let env = context.env
-        let writer = try ShuffleMapOutputWriter(resolver: env.blockManager.shuffleResolver, shuffleId: shuffleId,
-                                                mapId: Int(context.taskAttemptId), numPartitions: numReducePartitions,
-                                                compress: env.shuffleCompress)
-        do {
-            try writeRecords(input, context, writer)
-            let lengths = try writer.commit()
-            let written = lengths.reduce(0, +)
-            context.updateMetrics { $0.shuffleBytesWritten += written }
-            return MapStatus(location: env.blockManager.blockManagerId, sizes: lengths, mapIndex: partition,
-                             mapId: context.taskAttemptId)
-        } catch {
-            writer.abort()
-            throw error
-        }
+        let writer = try SortShuffleManager.of(context).getWriter(shuffleHandle, shuffleId: shuffleId, mapIndex: partition,
+                                                                  context: context)
+        return try writer.write(input)
     }
 }
 

@@ -13,15 +13,19 @@ import Synchronization
 final class BlockServer: Sendable {
     let blockManager: BlockManager
     let broadcastManager: BroadcastManager
+    /// Removes a shuffle's map outputs when the driver asks.
+    let shuffleManager: any ShuffleManager
     /// The most bytes one answer carries; larger blocks are fetched in several requests.
     let chunkLimit: Int
     private let pool: WorkerPool
     private let logger: Logger
     private let lastRead = Mutex<(block: BlockId, bytes: [UInt8])?>(nil)
 
-    init(blockManager: BlockManager, broadcastManager: BroadcastManager, chunkLimit: Int, threads: Int, logger: Logger) {
+    init(blockManager: BlockManager, broadcastManager: BroadcastManager, shuffleManager: any ShuffleManager, chunkLimit: Int,
+         threads: Int, logger: Logger) {
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
+        self.shuffleManager = shuffleManager
         self.chunkLimit = chunkLimit
         self.logger = logger
         pool = WorkerPool(name: "block-server", threads: threads)
@@ -47,7 +51,7 @@ final class BlockServer: Sendable {
             }
         case .removeShuffle(let shuffleId):
             pool.submit { [self] in
-                blockManager.shuffleResolver.removeShuffle(shuffleId)
+                shuffleManager.unregisterShuffle(shuffleId)
                 responder?.reply([])
             }
         case .removeBroadcast(let id):
@@ -72,9 +76,8 @@ final class BlockServer: Sendable {
 
     private func read(_ block: BlockId, offset: Int64, length: Int) throws(StorageError) -> (totalLength: Int64, bytes: [UInt8])? {
         let count = max(0, min(length, chunkLimit))
-        if case .shuffle(let s, let m, let r) = block {
-            let (bytes, total) = try blockManager.shuffleResolver.readSegmentRange(shuffleId: s, mapId: m, reduceId: r,
-                                                                                  offset: offset, maxCount: count)
+        if case .shuffle = block {
+            let (bytes, total) = try blockManager.getShuffleBlockData(block, offset: offset, maxCount: count)
             return (total, bytes)
         }
         // A block read in several chunks is serialized once: the last one read is kept.

@@ -11,7 +11,8 @@ import Storage
 package struct DriverRemovals: CleanupActions {
     let blockManager: BlockManager
     let blockManagerMaster: BlockManagerMaster
-    let mapOutputTracker: MapOutputTracker
+    let mapOutputTracker: any MapOutputTracker
+    let shuffleManager: (any ShuffleManager)?
     let broadcastManager: BroadcastManager
     let dagScheduler: DAGScheduler?
     let cluster: ClusterDriver?
@@ -22,6 +23,7 @@ package struct DriverRemovals: CleanupActions {
         blockManager = env.blockManager
         blockManagerMaster = env.blockManagerMaster
         mapOutputTracker = env.mapOutputTracker
+        shuffleManager = env.shuffleManager
         broadcastManager = env.broadcastManager
         self.dagScheduler = dagScheduler
         self.cluster = cluster
@@ -44,9 +46,9 @@ package struct DriverRemovals: CleanupActions {
     /// its map output files on every executor and on the driver.
     package func removeShuffle(_ shuffleId: Int, blocking: Bool) throws {
         dagScheduler?.unregisterShuffle(shuffleId)
-        mapOutputTracker.unregisterShuffle(shuffleId)
+        (mapOutputTracker as? MapOutputTrackerMaster)?.unregisterShuffle(shuffleId)
         let missing = onExecutors(.removeShuffle(shuffleId), blocking: blocking)
-        blockManager.shuffleResolver.removeShuffle(shuffleId)
+        shuffleManager?.unregisterShuffle(shuffleId)
         if !missing.isEmpty { throw RemovalNotAcknowledged(what: "shuffle \(shuffleId)", executors: missing) }
     }
 

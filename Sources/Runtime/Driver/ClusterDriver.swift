@@ -47,9 +47,10 @@ package final class ClusterDriver: Sendable {
     /// Wires the endpoint to the scheduler and storage, starts local-cluster's executors and
     /// waits for executors to register: all of local-cluster's, else `engine.executor.minRegistered`,
     /// up to `engine.executor.registrationTimeout`. Throws when none registered.
-    package func start(backend: CoarseGrainedSchedulerBackend, tracker: MapOutputTracker, blockManagerMaster: BlockManagerMaster,
-               blockManager: BlockManager, broadcastManager: BroadcastManager, conf: EngineConf) throws(EngineError) {
-        let server = BlockServer(blockManager: blockManager, broadcastManager: broadcastManager,
+    package func start(backend: CoarseGrainedSchedulerBackend, tracker: MapOutputTrackerMaster, blockManagerMaster: BlockManagerMaster,
+               blockManager: BlockManager, broadcastManager: BroadcastManager, shuffleManager: any ShuffleManager,
+               conf: EngineConf) throws(EngineError) {
+        let server = BlockServer(blockManager: blockManager, broadcastManager: broadcastManager, shuffleManager: shuffleManager,
                                  chunkLimit: ExecutorProcess.chunkSize, threads: 2, logger: EngineLogging.logger("BlockServer"))
         blockServer.withLock { $0 = server }
         endpoint.attach(backend: backend, tracker: tracker, master: blockManagerMaster, blockServer: server, conf: conf.all)

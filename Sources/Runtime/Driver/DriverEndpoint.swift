@@ -16,7 +16,7 @@ import Synchronization
 final class DriverEndpoint: RpcHandler {
     private struct Parts {
         let backend: CoarseGrainedSchedulerBackend
-        let tracker: MapOutputTracker
+        let tracker: MapOutputTrackerMaster
         let master: BlockManagerMaster
         let blockServer: BlockServer
         let conf: [(String, String)]
@@ -36,7 +36,7 @@ final class DriverEndpoint: RpcHandler {
 
     /// Connects the endpoint to the scheduler and storage once they exist; until then
     /// requests are answered with a failure (executors retry registration).
-    func attach(backend: CoarseGrainedSchedulerBackend, tracker: MapOutputTracker, master: BlockManagerMaster,
+    func attach(backend: CoarseGrainedSchedulerBackend, tracker: MapOutputTrackerMaster, master: BlockManagerMaster,
                 blockServer: BlockServer, conf: [(String, String)]) {
         parts.withLock { $0 = Parts(backend: backend, tracker: tracker, master: master, blockServer: blockServer, conf: conf) }
     }

@@ -33,22 +33,25 @@ package final class EngineEnv: Sendable {
     package let blockManager: BlockManager
     /// The process's broadcast manager (TorrentBroadcast pieces and kept values).
     package let broadcastManager: BroadcastManager
-    /// The map output tracker: the master on the driver, a client of it on an executor.
-    package let mapOutputTracker: MapOutputTracker
+    /// The driver's ``MapOutputTrackerMaster``, or an executor's ``MapOutputTrackerWorker``.
+    package let mapOutputTracker: any MapOutputTracker
+    /// Chooses shuffle writers, hands out writers and readers, removes shuffles' map outputs.
+    package let shuffleManager: SortShuffleManager
     /// What a task running in this process sees.
     package let taskEnvironment: TaskEnvironment
     /// The driver's endpoint for executors in other processes (nil in local mode and on executors).
     package let cluster: ClusterDriver?
 
     private init(conf: EngineConf, executorId: String, memoryManager: UnifiedMemoryManager, blockManager: BlockManager,
-                 broadcastManager: BroadcastManager, mapOutputTracker: MapOutputTracker,
-                 taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
+                 broadcastManager: BroadcastManager, mapOutputTracker: any MapOutputTracker,
+                 shuffleManager: SortShuffleManager, taskEnvironment: TaskEnvironment, cluster: ClusterDriver?) {
         self.conf = conf
         self.executorId = executorId
         self.memoryManager = memoryManager
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
+        self.shuffleManager = shuffleManager
         self.taskEnvironment = taskEnvironment
         self.cluster = cluster
     }
@@ -85,8 +88,8 @@ package final class EngineEnv: Sendable {
                    executorId: executorId, host: host, port: port, cores: cores, memory: memory, localDirs: localDirs)
     }
 
-    /// The one factory: builds the memory manager, BlockManager, map output tracker and broadcast
-    /// manager for either role, and wires the executor side to its driver.
+    /// The one factory: builds the memory manager, shuffle manager, BlockManager, map output tracker
+    /// and broadcast manager for either role, and wires the executor side to its driver.
     private static func create(conf: EngineConf, role: Role, executorId: String, host: String, port: Int, cores: Int,
                                memory: Int64, localDirs: String) throws -> EngineEnv {
         MallocTuning.configure(arenas: cores)
@@ -100,7 +103,7 @@ package final class EngineEnv: Sendable {
         }
         let timeout = conf.get(EngineKeys.networkTimeout)
         let me = BlockManagerId(executorId: executorId, host: host, port: port)
-        let tracker: MapOutputTracker
+        let tracker: any MapOutputTracker
         let master: BlockManagerMaster
         // Executors move blocks through the network; the driver only serves them (its BlockServer).
         let transfer: RpcBlockTransferService?
@@ -109,14 +112,14 @@ package final class EngineEnv: Sendable {
         switch role {
         case .driver(let driverCluster):
             cluster = driverCluster
-            tracker = MapOutputTracker()
+            tracker = MapOutputTrackerMaster()
             master = BlockManagerMaster()
             transfer = nil
         case .executor(let rpc, let driver, let driverAddress):
             cluster = nil
             let service = RpcBlockTransferService(rpc: rpc, timeout: timeout, chunkSize: chunkSize, driver: driver)
             transfer = service
-            tracker = MapOutputTracker(remote: { shuffleId in
+            tracker = MapOutputTrackerWorker(askDriver: { shuffleId in
                 let ask = BlockMessage.getMapOutputStatuses(shuffleId: shuffleId)
                 return try BlockMessage.decodeStatuses(try driver.ask(type: ask.typeNumber, payload: ask.encode(),
                                                                       timeout: timeout))
@@ -142,9 +145,11 @@ package final class EngineEnv: Sendable {
                 : TorrentPieceSource(transfer: service, driver: driverSource, master: master, me: me)]
         }
         let dirs = localDirs.split(separator: ",").map(String.init).filter { !$0.isEmpty }
-        let blockManager = try BlockManager(executorId: executorId, host: host, port: port,
-                                            localDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs,
-                                            memoryManager: memoryManager, blockTransferService: transfer)
+        let diskBlockManager = try DiskBlockManager(rootDirs: dirs.isEmpty ? [NSTemporaryDirectory()] : dirs)
+        let shuffleManager = SortShuffleManager(shuffleBlockResolver: IndexShuffleBlockResolver(diskBlockManager: diskBlockManager))
+        let blockManager = BlockManager(executorId: executorId, host: host, port: port, diskBlockManager: diskBlockManager,
+                                        memoryManager: memoryManager, shuffleBlockResolver: shuffleManager.shuffleBlockResolver,
+                                        blockTransferService: transfer)
         let broadcastManager = BroadcastManager(blockManager: blockManager,
                                                 pieceSize: Int(conf.get(EngineKeys.broadcastBlockSize)),
                                                 compress: conf.get(EngineKeys.broadcastCompress),
@@ -157,11 +162,15 @@ package final class EngineEnv: Sendable {
                                               shuffleCompress: conf.get(EngineKeys.shuffleCompress),
                                               executionMemory: FixedExecutionMemory.from(conf) ?? memoryManager,
                                               blockManagerMaster: master,
-                                              maxBytesInFlight: conf.get(EngineKeys.reducerMaxSizeInFlight))
+                                              maxBytesInFlight: conf.get(EngineKeys.reducerMaxSizeInFlight),
+                                              shuffleManager: shuffleManager)
         return EngineEnv(conf: conf, executorId: executorId, memoryManager: memoryManager, blockManager: blockManager,
-                         broadcastManager: broadcastManager, mapOutputTracker: tracker,
+                         broadcastManager: broadcastManager, mapOutputTracker: tracker, shuffleManager: shuffleManager,
                          taskEnvironment: taskEnvironment, cluster: cluster)
     }
+
+    /// The driver's tracker, which the DAGScheduler registers map outputs with (nil in an executor process).
+    package var mapOutputTrackerMaster: MapOutputTrackerMaster? { mapOutputTracker as? MapOutputTrackerMaster }
 
     /// libuv's version, shown at start-up so a run says what it linked.
     package static var libuvVersion: String { LibUV.version }

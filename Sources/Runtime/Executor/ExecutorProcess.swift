@@ -118,6 +118,7 @@ private final class ExecutorRuntime: Sendable {
         let blockManager = env.blockManager
         let broadcastManager = env.broadcastManager
         let blockServer = BlockServer(blockManager: blockManager, broadcastManager: broadcastManager,
+                                      shuffleManager: env.shuffleManager,
                                       chunkLimit: ExecutorProcess.chunkSize, threads: 2,
                                       logger: EngineLogging.logger("BlockServer"))
         let codec = makeCodec(conf)

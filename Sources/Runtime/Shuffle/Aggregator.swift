@@ -19,13 +19,13 @@ public struct Aggregator<V, C>: Sendable {
 
     /// Folds `chunk`'s values into `map` by key.
     @inlinable
-    package func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: ExternalCombineMap<K, C>) throws {
+    package func combineValues<K: Hashable>(_ chunk: [(K, V)], into map: ExternalAppendOnlyMap<K, C>) throws {
         for (k, v) in chunk { try map.upsert(k, v, create: createCombiner, merge: mergeValue) }
     }
 
     /// Folds a combiner into `map` under `key`.
     @inlinable
-    package func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: ExternalCombineMap<K, C>) throws {
+    package func combineCombiner<K: Hashable>(_ key: K, _ c: C, into map: ExternalAppendOnlyMap<K, C>) throws {
         try map.upsert(key, c, create: { $0 }, merge: mergeCombiners)
     }
 }

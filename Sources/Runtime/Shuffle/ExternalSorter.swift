@@ -110,7 +110,7 @@ package final class ExternalSorter<K, V> {
         nextSample = 0
         grant.release(to: context.memoryManager)
         context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
-        spillLogger.info("Task \(context.taskAttemptId) spilling sort buffer of \(records) records, \(ExternalCombineMap<Int, Int>.megabytes(estimate)) to disk (\(runs.count) time\(runs.count == 1 ? "" : "s") so far)")
+        spillLogger.info("Task \(context.taskAttemptId) spilling sort buffer of \(records) records, \(ExternalAppendOnlyMap<Int, Int>.megabytes(estimate)) to disk (\(runs.count) time\(runs.count == 1 ? "" : "s") so far)")
     }
 
     /// Every record, sorted: a k-way merge of the runs and the sorted buffer. Files are

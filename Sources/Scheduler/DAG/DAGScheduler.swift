@@ -13,7 +13,7 @@ public final class DAGScheduler: Sendable {
     private let taskScheduler: TaskSchedulerImpl
     private let codec: any TaskBinaryCodec
     private let broadcastManager: BroadcastManager
-    private let mapOutputTracker: MapOutputTracker
+    private let mapOutputTracker: MapOutputTrackerMaster
     private let logger: Logger
     private let events = BlockingQueue<DAGSchedulerEvent>()
     // Touched only by the event loop thread; the Mutex makes that provable.
@@ -32,7 +32,7 @@ public final class DAGScheduler: Sendable {
     /// `maxConsecutiveStageAttempts` is `engine.stage.maxConsecutiveAttempts`: see
     /// ``DAGSchedulerState/maxConsecutiveStageAttempts``.
     public init(taskScheduler: TaskSchedulerImpl, codec: any TaskBinaryCodec, broadcastManager: BroadcastManager,
-                mapOutputTracker: MapOutputTracker, clock: any SchedulerClock = SystemClock(),
+                mapOutputTracker: MapOutputTrackerMaster, clock: any SchedulerClock = SystemClock(),
                 maxConsecutiveStageAttempts: Int = DAGSchedulerState.defaultMaxConsecutiveStageAttempts,
                 logger: Logger = Logger(label: "engine.DAGScheduler"),
                 jobListener: (@Sendable (JobSummary) -> Void)? = nil) {

@@ -85,7 +85,7 @@ public enum SchedulerDirective: Sendable {
     case registerMapOutput(shuffleId: Int, status: MapStatus)
     /// Forget a map output (all of the shuffle's when `mapIndex` is nil) after a fetch failure.
     case unregisterMapOutput(shuffleId: Int, mapIndex: Int?)
-    /// Forget every map output stored on an executor, in every shuffle (``MapOutputTracker/removeOutputsOnExecutor(_:)``).
+    /// Forget every map output stored on an executor, in every shuffle (``MapOutputTrackerMaster/removeOutputsOnExecutor(_:)``).
     case removeOutputsOnExecutor(executorId: String)
     /// Serialize and broadcast the stage's binary, then hand the tasks to the TaskScheduler.
     case submitTasks(TaskSetRequest)

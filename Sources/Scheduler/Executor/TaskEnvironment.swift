@@ -3,7 +3,7 @@ import Storage
 
 /// What a running task may use on its executor, as Spark's SparkEnv: the BlockManager (and
 /// through it the BlockTransferService to other executors), broadcast, the map output tracker,
-/// and the settings tasks need.
+/// the shuffle manager, and the settings tasks need.
 public final class TaskEnvironment: Sendable {
     /// `driver` in local mode, else the executor's id.
     public let executorId: String
@@ -12,7 +12,9 @@ public final class TaskEnvironment: Sendable {
     /// This process's broadcast manager.
     public let broadcastManager: BroadcastManager
     /// Where map outputs are (the driver's tracker, or a client of it).
-    public let mapOutputTracker: MapOutputTracker
+    public let mapOutputTracker: any MapOutputTracker
+    /// The shuffle manager (Runtime's `SortShuffleManager`; nil in an environment that runs no shuffle).
+    public let shuffleManager: (any ShuffleManager)?
     /// `engine.shuffle.compress`.
     public let shuffleCompress: Bool
     /// Where tasks get execution memory.
@@ -25,10 +27,10 @@ public final class TaskEnvironment: Sendable {
 
     /// Registers `blockManager` with `blockManagerMaster` and connects the two.
     public init(executorId: String, blockManager: BlockManager, broadcastManager: BroadcastManager,
-                mapOutputTracker: MapOutputTracker, shuffleCompress: Bool,
+                mapOutputTracker: any MapOutputTracker, shuffleCompress: Bool,
                 executionMemory: any ExecutionMemoryBudget = UnlimitedExecutionMemory(),
                 blockManagerMaster: BlockManagerMaster = BlockManagerMaster(),
-                maxBytesInFlight: Int64 = 48 << 20) {
+                maxBytesInFlight: Int64 = 48 << 20, shuffleManager: (any ShuffleManager)? = nil) {
         self.blockManagerMaster = blockManagerMaster
         self.maxBytesInFlight = max(1, maxBytesInFlight)
         blockManagerMaster.registerBlockManager(blockManager.blockManagerId)
@@ -37,6 +39,7 @@ public final class TaskEnvironment: Sendable {
         self.blockManager = blockManager
         self.broadcastManager = broadcastManager
         self.mapOutputTracker = mapOutputTracker
+        self.shuffleManager = shuffleManager
         self.shuffleCompress = shuffleCompress
         self.executionMemory = executionMemory
     }

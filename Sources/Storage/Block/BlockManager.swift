@@ -2,7 +2,8 @@ import Synchronization
 
 /// The storage of one executor (or the driver), as Spark's `BlockManager`: blocks in
 /// memory (``MemoryStore``) and on disk (``DiskStore``) under block locks
-/// (``BlockInfoManager``), memory governed by a ``UnifiedMemoryManager``, and shuffle output.
+/// (``BlockInfoManager``), memory governed by a ``UnifiedMemoryManager``, and the shuffle
+/// blocks of the map outputs written here, through a ``ShuffleBlockResolver``.
 ///
 /// A block read with ``getValues(_:serializer:task:)`` stays read-locked until the caller
 /// calls ``releaseLock(_:task:)`` or the task ends (``releaseAllLocks(forTask:)``), so it
@@ -16,8 +17,9 @@ public final class BlockManager: Sendable {
     public let blockManagerId: BlockManagerId
     /// Block files on local disk.
     public let diskBlockManager: DiskBlockManager
-    /// Map output files of the shuffles run here.
-    public let shuffleResolver: IndexShuffleBlockResolver
+    /// Serves the map outputs of the shuffles run here as shuffle blocks (nil: this BlockManager
+    /// holds no shuffle blocks).
+    public let shuffleBlockResolver: (any ShuffleBlockResolver)?
     /// The executor's memory (unlimited when none was given).
     public let memoryManager: UnifiedMemoryManager
     /// Per-block locks.
@@ -37,14 +39,25 @@ public final class BlockManager: Sendable {
 
     /// Creates the block manager of executor `executorId`, with fresh directories under
     /// `localDirs`, drawing memory from `memoryManager` (nil: unlimited), reaching other
-    /// BlockManagers through `blockTransferService`.
-    public init(executorId: String, host: String = "localhost", port: Int = 0, localDirs: [String],
-                memoryManager: UnifiedMemoryManager? = nil,
-                blockTransferService: (any BlockTransferService)? = nil) throws(StorageError) {
+    /// BlockManagers through `blockTransferService`, without shuffle blocks.
+    public convenience init(executorId: String, host: String = "localhost", port: Int = 0, localDirs: [String],
+                            memoryManager: UnifiedMemoryManager? = nil,
+                            blockTransferService: (any BlockTransferService)? = nil) throws(StorageError) {
+        self.init(executorId: executorId, host: host, port: port, diskBlockManager: try DiskBlockManager(rootDirs: localDirs),
+                  memoryManager: memoryManager, shuffleBlockResolver: nil, blockTransferService: blockTransferService)
+    }
+
+    /// Creates the block manager of executor `executorId` over `diskBlockManager`'s directories,
+    /// drawing memory from `memoryManager` (nil: unlimited), serving shuffle blocks through
+    /// `shuffleBlockResolver` (as Spark's BlockManager takes the shuffle manager's), reaching
+    /// other BlockManagers through `blockTransferService`.
+    public init(executorId: String, host: String = "localhost", port: Int = 0, diskBlockManager: DiskBlockManager,
+                memoryManager: UnifiedMemoryManager? = nil, shuffleBlockResolver: (any ShuffleBlockResolver)?,
+                blockTransferService: (any BlockTransferService)? = nil) {
         blockManagerId = BlockManagerId(executorId: executorId, host: host, port: port)
         self.blockTransferService = blockTransferService
-        diskBlockManager = try DiskBlockManager(rootDirs: localDirs)
-        shuffleResolver = IndexShuffleBlockResolver(diskBlockManager: diskBlockManager)
+        self.diskBlockManager = diskBlockManager
+        self.shuffleBlockResolver = shuffleBlockResolver
         let mm = memoryManager ?? UnifiedMemoryManager(maxMemory: Int64.max / 4, storageRegionSize: Int64.max / 8)
         self.memoryManager = mm
         blockInfoManager = BlockInfoManager()
@@ -305,7 +318,19 @@ public final class BlockManager: Sendable {
     /// The stored (still compressed, if written so) segment for reducer
     /// `reduceId` of map `mapId`'s output of shuffle `shuffleId`.
     public func getShuffleSegment(shuffleId: Int, mapId: Int, reduceId: Int) throws(StorageError) -> [UInt8] {
-        try shuffleResolver.readSegment(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId)
+        try getShuffleBlockData(.shuffle(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId), offset: 0,
+                                maxCount: Int.max).bytes
+    }
+
+    /// At most `maxCount` stored bytes of shuffle block `id` from `offset` on, and the block's
+    /// whole length, from the map outputs written here (Spark's getLocalBlockData for shuffle blocks).
+    public func getShuffleBlockData(_ id: BlockId, offset: Int64, maxCount: Int) throws(StorageError)
+        -> (bytes: [UInt8], blockLength: Int64)
+    {
+        guard let shuffleBlockResolver else {
+            throw .blockNotFound("\(id) (executor \(blockManagerId.executorId) keeps no shuffle output)")
+        }
+        return try shuffleBlockResolver.getBlockData(id, offset: offset, maxCount: maxCount)
     }
 
     /// Drops all memory blocks and removes the local directories.

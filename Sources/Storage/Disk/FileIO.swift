@@ -1,20 +1,23 @@
 import Foundation
 
-/// Thin POSIX file helpers that report failures as ``StorageError/io(path:operation:reason:)``.
-enum FileIO {
-    static func errnoText() -> String { String(cString: strerror(errno)) }
+/// Thin POSIX file helpers that report failures as ``StorageError/io(path:operation:reason:)``
+/// (package-wide: Runtime's shuffle files use them too).
+package enum FileIO {
+    /// The text of the current `errno`.
+    package static func errnoText() -> String { String(cString: strerror(errno)) }
 
     /// Size of the file at `path`, or nil if it does not exist.
-    static func size(_ path: String) -> Int64? {
+    package static func size(_ path: String) -> Int64? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Int64(st.st_size)
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    /// True when something exists at `path`.
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Reads `count` bytes at `offset`; fails if the file is shorter.
-    static func read(_ path: String, offset: Int64, count: Int) throws(StorageError) -> [UInt8] {
+    package static func read(_ path: String, offset: Int64, count: Int) throws(StorageError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open for reading", reason: errnoText()) }
         defer { close(fd) }
@@ -41,13 +44,13 @@ enum FileIO {
     }
 
     /// Reads the whole file.
-    static func readAll(_ path: String) throws(StorageError) -> [UInt8] {
+    package static func readAll(_ path: String) throws(StorageError) -> [UInt8] {
         guard let n = size(path) else { throw .io(path: path, operation: "stat", reason: errnoText()) }
         return try read(path, offset: 0, count: Int(n))
     }
 
     /// Writes all of `bytes` to `fd`.
-    static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(StorageError) {
+    package static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(StorageError) {
         var done = 0
         while done < bytes.count {
             let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
@@ -60,7 +63,7 @@ enum FileIO {
     }
 
     /// Creates (or truncates) `path` and writes `bytes` to it.
-    static func createFile(_ path: String, _ bytes: [UInt8]) throws(StorageError) {
+    package static func createFile(_ path: String, _ bytes: [UInt8]) throws(StorageError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, operation: "create", reason: errnoText()) }
         defer { close(fd) }
@@ -68,7 +71,8 @@ enum FileIO {
         try r.get()
     }
 
-    static func rename(_ from: String, _ to: String) throws(StorageError) {
+    /// Renames `from` to `to`, replacing `to`.
+    package static func rename(_ from: String, _ to: String) throws(StorageError) {
         guard Foundation.rename(from, to) == 0 else {
             throw .io(path: from, operation: "rename to \(to)", reason: errnoText())
         }
@@ -76,5 +80,5 @@ enum FileIO {
 
     /// Removes a file if present; returns whether it existed.
     @discardableResult
-    static func remove(_ path: String) -> Bool { unlink(path) == 0 }
+    package static func remove(_ path: String) -> Bool { unlink(path) == 0 }
 }

@@ -177,14 +177,14 @@ final class ShellFixture: Sendable {
     let dir: String
     let blockManager: BlockManager
     let broadcastManager: BroadcastManager
-    let mapOutputTracker = MapOutputTracker()
+    let mapOutputTracker = MapOutputTrackerMaster()
     let taskScheduler: TaskSchedulerImpl
     let dag: DAGScheduler
     let backend: any SchedulerBackend
     private let summaries = Locked<[JobSummary]>([])
 
     init(codec: FakeCodec, maxTaskFailures: Int = 4,
-         backend makeBackend: (BlockManager, BroadcastManager, MapOutputTracker) -> any SchedulerBackend) throws {
+         backend makeBackend: (BlockManager, BroadcastManager, MapOutputTrackerMaster) -> any SchedulerBackend) throws {
         dir = NSTemporaryDirectory() + "scheduler-tests-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         blockManager = try BlockManager(executorId: "driver", localDirs: [dir])

@@ -1,3 +1,5 @@
+import Storage
+
 /// Turns a stored shuffle segment back into record bytes.
 public enum ShuffleSegmentCodec {
     /// The raw record bytes of `segment`: decompressed (it is a concatenation

@@ -1,54 +1,10 @@
 import Foundation
+import Storage
 import Testing
-@testable import Storage
+@testable import Runtime
 
-@Test func diskBlockManagerLayoutAndStop() throws {
-    let roots = [makeTempDir(), makeTempDir()]
-    defer { for r in roots { try? FileManager.default.removeItem(atPath: r) } }
-    let dbm = try DiskBlockManager(rootDirs: roots, subDirsPerLocalDir: 8)
-    #expect(dbm.localDirs.count == 2)
-    for (dir, root) in zip(dbm.localDirs, roots) {
-        #expect(dir.hasPrefix(root + "/engine-"))
-        #expect(FileManager.default.fileExists(atPath: dir))
-    }
-    var usedDirs = Set<String>()
-    for i in 0..<200 {
-        let id = BlockId.rdd(rddId: i, partition: i % 3)
-        let path = try dbm.file(for: id)
-        #expect(path == (try dbm.file(for: id)))  // stable
-        #expect((path as NSString).lastPathComponent == id.name)
-        let parent = (path as NSString).deletingLastPathComponent
-        let sub = (parent as NSString).lastPathComponent
-        #expect(sub.count == 2 && Int(sub, radix: 16).map { $0 < 8 } == true)
-        #expect(dbm.localDirs.contains((parent as NSString).deletingLastPathComponent))
-        #expect(FileManager.default.fileExists(atPath: parent))
-        usedDirs.insert(parent)
-        let temp = try dbm.tempPath(for: id)
-        #expect((temp as NSString).deletingLastPathComponent == parent)
-        #expect(temp.hasPrefix(path + ".tmp-"))
-        #expect(temp != (try dbm.tempPath(for: id)))
-    }
-    #expect(usedDirs.count > 8)  // spread over both roots
-    // The layout is a pure function of the name: a second manager with the same shape agrees on subdirectories.
-    let other = try DiskBlockManager(rootDirs: roots, subDirsPerLocalDir: 8)
-    let a = try dbm.file(for: .broadcast(id: 3)).split(separator: "/").suffix(2)
-    let b = try other.file(for: .broadcast(id: 3)).split(separator: "/").suffix(2)
-    #expect(Array(a) == Array(b))
-    other.stop()
-    dbm.stop()
-    for dir in dbm.localDirs { #expect(!FileManager.default.fileExists(atPath: dir)) }
-    #expect(throws: StorageError.self) { try dbm.file(for: .temp(1)) }
-}
-
-@Test func diskBlockManagerRejectsMissingRoot() {
-    let missing = "/nonexistent-\(UUID().uuidString)"
-    do {
-        _ = try DiskBlockManager(rootDirs: [missing])
-        Issue.record("expected an error")
-    } catch {
-        #expect(error.description.contains(missing))
-    }
-}
+// Map output files: written by ShuffleMapOutputWriter, committed and served by
+// IndexShuffleBlockResolver, through the BlockManager as shuffle blocks.
 
 /// Writes `partitions` through a writer and returns the committed lengths.
 func writeMapOutput(_ resolver: IndexShuffleBlockResolver, shuffleId: Int, mapId: Int,
@@ -65,7 +21,9 @@ func writeMapOutput(_ resolver: IndexShuffleBlockResolver, shuffleId: Int, mapId
 func shuffleRoundTrip(compress: Bool) throws {
     let root = makeTempDir()
     defer { try? FileManager.default.removeItem(atPath: root) }
-    let bm = try BlockManager(executorId: "1", localDirs: [root])
+    let dbm = try DiskBlockManager(rootDirs: [root])
+    let resolver = IndexShuffleBlockResolver(diskBlockManager: dbm)
+    let bm = BlockManager(executorId: "1", diskBlockManager: dbm, shuffleBlockResolver: resolver)
     defer { bm.stop() }
     var rng = SplitMix64(seed: compress ? 11 : 12)
     for (shuffleId, numPartitions) in [(0, 1), (1, 7), (2, 300)] {
@@ -78,9 +36,9 @@ func shuffleRoundTrip(compress: Bool) throws {
                     : [UInt8](repeating: 7, count: Int.random(in: 0...200_000, using: &rng))
             }
         }
-        let lengths = try writeMapOutput(bm.shuffleResolver, shuffleId: shuffleId, mapId: 0, partitions: partitions, compress: compress)
+        let lengths = try writeMapOutput(resolver, shuffleId: shuffleId, mapId: 0, partitions: partitions, compress: compress)
         #expect(lengths.count == numPartitions)
-        let dataSize = FileIO.size(try bm.shuffleResolver.dataFile(shuffleId: shuffleId, mapId: 0))
+        let dataSize = FileIO.size(try resolver.dataFile(shuffleId: shuffleId, mapId: 0))
         #expect(dataSize == lengths.reduce(0, +))
         for r in 0..<numPartitions {
             let segment = try bm.getShuffleSegment(shuffleId: shuffleId, mapId: 0, reduceId: r)
@@ -106,14 +64,14 @@ func shuffleRoundTrip(compress: Bool) throws {
     let l2 = try writeMapOutput(resolver, shuffleId: 5, mapId: 2, partitions: second, compress: false)
     #expect(l1 == [3, 0, 1])
     #expect(l2 == l1)
-    #expect(try resolver.readSegment(shuffleId: 5, mapId: 2, reduceId: 0) == [1, 2, 3])
-    #expect(try resolver.readSegment(shuffleId: 5, mapId: 2, reduceId: 2) == [4])
+    #expect(try resolver.getBlockData(.shuffle(shuffleId: 5, mapId: 2, reduceId: 0)) == [1, 2, 3])
+    #expect(try resolver.getBlockData(.shuffle(shuffleId: 5, mapId: 2, reduceId: 2)) == [4])
     // After removal, a new attempt commits its own output.
     resolver.removeDataByMap(shuffleId: 5, mapId: 2)
-    #expect(throws: StorageError.self) { try resolver.readSegment(shuffleId: 5, mapId: 2, reduceId: 0) }
+    #expect(throws: StorageError.self) { try resolver.getBlockData(.shuffle(shuffleId: 5, mapId: 2, reduceId: 0)) }
     let l3 = try writeMapOutput(resolver, shuffleId: 5, mapId: 2, partitions: second, compress: false)
     #expect(l3 == [1, 2, 4])
-    #expect(try resolver.readSegment(shuffleId: 5, mapId: 2, reduceId: 2) == [9, 9, 9, 9])
+    #expect(try resolver.getBlockData(.shuffle(shuffleId: 5, mapId: 2, reduceId: 2)) == [9, 9, 9, 9])
     // Abort leaves nothing.
     let w = try ShuffleMapOutputWriter(resolver: resolver, shuffleId: 6, mapId: 0, numPartitions: 2, compress: true)
     try [UInt8](repeating: 1, count: 10).withUnsafeBytes { try w.writePartition(0, $0) }
@@ -147,7 +105,7 @@ func shuffleRoundTrip(compress: Bool) throws {
     func expectCorrupt(_ bytes: [UInt8]) throws {
         try FileIO.createFile(index, bytes)
         do {
-            _ = try resolver.readSegment(shuffleId: 1, mapId: 1, reduceId: 0)
+            _ = try resolver.getBlockData(.shuffle(shuffleId: 1, mapId: 1, reduceId: 0))
             Issue.record("corrupt index \(bytes) accepted")
         } catch {
             #expect(error.description.contains(index) || error.description.contains("shuffle data"))
@@ -162,5 +120,64 @@ func shuffleRoundTrip(compress: Bool) throws {
     pastEnd[16] = 200  // last offset beyond the data file
     try expectCorrupt(pastEnd)
     try FileIO.createFile(index, good)
-    #expect(try resolver.readSegment(shuffleId: 1, mapId: 1, reduceId: 1) == [3, 4, 5])
+    #expect(try resolver.getBlockData(.shuffle(shuffleId: 1, mapId: 1, reduceId: 1)) == [3, 4, 5])
+}
+
+@Test func shuffleBlocksInRangesAndUnregister() throws {
+    let root = makeTempDir()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let dbm = try DiskBlockManager(rootDirs: [root])
+    let manager = SortShuffleManager(shuffleBlockResolver: IndexShuffleBlockResolver(diskBlockManager: dbm))
+    let bm = BlockManager(executorId: "1", diskBlockManager: dbm, shuffleBlockResolver: manager.shuffleBlockResolver)
+    defer { bm.stop() }
+    let segment = (0..<100).map { UInt8($0) }
+    _ = try writeMapOutput(manager.shuffleBlockResolver, shuffleId: 3, mapId: 7, partitions: [[[9]], [segment]], compress: false)
+    _ = try writeMapOutput(manager.shuffleBlockResolver, shuffleId: 4, mapId: 1, partitions: [[[1]]], compress: false)
+    let block = BlockId.shuffle(shuffleId: 3, mapId: 7, reduceId: 1)
+    let head = try bm.getShuffleBlockData(block, offset: 0, maxCount: 30)
+    #expect(head.bytes == Array(segment[0..<30]) && head.blockLength == 100)
+    let tail = try bm.getShuffleBlockData(block, offset: 90, maxCount: 30)
+    #expect(tail.bytes == Array(segment[90...]) && tail.blockLength == 100)
+    #expect(try bm.getShuffleBlockData(block, offset: 100, maxCount: 30).bytes.isEmpty)
+    #expect(throws: StorageError.self) { try bm.getShuffleBlockData(block, offset: 101, maxCount: 1) }
+    #expect(throws: StorageError.self) { try bm.getShuffleBlockData(.rdd(rddId: 0, partition: 0), offset: 0, maxCount: 1) }
+
+    // Unregistering removes that shuffle's data and index files, and only those.
+    #expect(manager.unregisterShuffle(3) == 2)
+    #expect(throws: StorageError.self) { try bm.getShuffleSegment(shuffleId: 3, mapId: 7, reduceId: 1) }
+    #expect(try bm.getShuffleSegment(shuffleId: 4, mapId: 1, reduceId: 0) == [1])
+    #expect(manager.unregisterShuffle(3) == 0)
+}
+
+@Test func blockManagerWithoutResolverHoldsNoShuffleBlocks() throws {
+    let root = makeTempDir()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let bm = try BlockManager(executorId: "1", localDirs: [root])
+    defer { bm.stop() }
+    let error = #expect(throws: StorageError.self) { try bm.getShuffleSegment(shuffleId: 0, mapId: 0, reduceId: 0) }
+    #expect(error?.description.contains("no shuffle output") == true)
+}
+
+/// A seeded generator, so failures reproduce.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private func randomBytes(_ n: Int, _ rng: inout SplitMix64) -> [UInt8] {
+    (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+}
+
+/// A fresh temporary directory, removed by the caller.
+private func makeTempDir() -> String {
+    let dir = NSTemporaryDirectory() + "runtime-tests-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
 }

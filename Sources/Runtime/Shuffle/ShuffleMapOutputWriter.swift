@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// Writes one map task's shuffle output: segments for reducers in
 /// non-decreasing order, appended to a temp data file through a buffer, then

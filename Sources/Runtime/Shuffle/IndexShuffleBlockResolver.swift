@@ -1,13 +1,15 @@
 import Foundation
+import Storage
 import Synchronization
 
-/// Finds and commits the output of map tasks, as Spark's IndexShuffleBlockResolver.
+/// Finds and commits the output of map tasks, as Spark's IndexShuffleBlockResolver; the
+/// BlockManager serves its segments as shuffle blocks (``ShuffleBlockResolver``).
 ///
 /// One map task's output is a data file (all reducers' segments, in order)
 /// and an index file of `numPartitions + 1` little-endian `Int64` offsets into
 /// it. Invariant: when an index file is in place, its data file is in place
 /// and consistent with it; the first complete attempt of a map task wins.
-public final class IndexShuffleBlockResolver: Sendable {
+public final class IndexShuffleBlockResolver: ShuffleBlockResolver {
     /// Where the files live.
     public let diskBlockManager: DiskBlockManager
     /// Serializes commits, so that two attempts of one map task cannot interleave.
@@ -142,23 +144,22 @@ public final class IndexShuffleBlockResolver: Sendable {
         return offsets
     }
 
-    /// The stored bytes of reducer `reduceId`'s segment (still compressed if the writer compressed).
-    public func readSegment(shuffleId: Int, mapId: Int, reduceId: Int) throws(StorageError) -> [UInt8] {
-        try readSegmentRange(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId, offset: 0, maxCount: Int.max).bytes
-    }
-
-    /// At most `maxCount` stored bytes of reducer `reduceId`'s segment from `offset` on, and the
-    /// segment's whole length (a remote reducer fetches a large segment in chunks).
-    public func readSegmentRange(shuffleId: Int, mapId: Int, reduceId: Int, offset: Int64, maxCount: Int)
-        throws(StorageError) -> (bytes: [UInt8], segmentLength: Int64)
+    /// At most `maxCount` stored bytes of shuffle block `blockId` (reducer `reduceId`'s segment of
+    /// a map output) from `offset` on, and the segment's whole length (a remote reducer fetches a
+    /// large segment in chunks).
+    public func getBlockData(_ blockId: BlockId, offset: Int64, maxCount: Int) throws(StorageError)
+        -> (bytes: [UInt8], blockLength: Int64)
     {
+        guard case .shuffle(let shuffleId, let mapId, let reduceId) = blockId else {
+            throw .blockNotFound("\(blockId) (the shuffle block resolver holds only shuffle blocks)")
+        }
         let offsets = try offsets(shuffleId: shuffleId, mapId: mapId)
         guard reduceId >= 0, reduceId + 1 < offsets.count else {
-            throw .blockNotFound("\(BlockId.shuffle(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId)) (map output has \(offsets.count - 1) partitions)")
+            throw .blockNotFound("\(blockId) (map output has \(offsets.count - 1) partitions)")
         }
         let length = offsets[reduceId + 1] - offsets[reduceId]
         guard offset >= 0, offset <= length, maxCount >= 0 else {
-            throw .corrupt("bytes from \(offset) of a \(length)-byte segment \(BlockId.shuffle(shuffleId: shuffleId, mapId: mapId, reduceId: reduceId)) requested")
+            throw .corrupt("bytes from \(offset) of a \(length)-byte segment \(blockId) requested")
         }
         let count = Int(min(Int64(maxCount), length - offset))
         if count == 0 { return ([], length) }

@@ -21,13 +21,13 @@ import Storage
 /// Invariant: every run holds each key at most once, in (partition, hash) order; a key's
 /// combiner is split among the runs and the map, never duplicated within one.
 @usableFromInline
-package final class ExternalCombineMap<K: Hashable, C> {
+package final class ExternalAppendOnlyMap<K: Hashable, C> {
     @usableFromInline package static var checkInterval: Int { 64 }
 
     @usableFromInline package let map = CombineMap<K, C>()
     /// Updates since the map was created; memory is checked when it reaches `nextCheck`.
     @usableFromInline @exclusivity(unchecked) var updates = 0
-    @usableFromInline @exclusivity(unchecked) var nextCheck = ExternalCombineMap.checkInterval
+    @usableFromInline @exclusivity(unchecked) var nextCheck = ExternalAppendOnlyMap.checkInterval
     @usableFromInline package let mergeCombiners: (inout C, C) throws -> Void
 
     let context: TaskContext
@@ -334,7 +334,7 @@ package final class ExternalCombineMap<K: Hashable, C> {
 
 let spillLogger = EngineLogging.logger("ExternalSpill")
 
-/// The (partition, hash) at the head of each run of an ``ExternalCombineMap`` merge.
+/// The (partition, hash) at the head of each run of an ``ExternalAppendOnlyMap`` merge.
 final class MergeOrder {
     var keys: [(p: Int, h: UInt64)] = []
 

@@ -1,33 +1,65 @@
 import Scheduler
 import Storage
 
-/// The map side of a shuffle without combine: serialized `(K, V)` records in one buffer per
-/// reduce partition, as Spark's BypassMergeSortShuffleWriter but in memory while the task's
-/// ``TaskMemoryManager`` grants it. When refused, every buffer goes to one spill file
-/// (one segment of lz4 frames per reduce partition, their offsets kept in memory) and the
-/// buffers start over. ``write(to:)`` writes each reduce partition as its spilled segments
-/// followed by its buffer: records need no order within a partition.
+/// The map side of a shuffle without combine, as Spark's BypassMergeSortShuffleWriter:
+/// serialized `(K, V)` records go to one buffer per reduce partition, unsorted, and the
+/// buffers are concatenated into the map output in reduce partition order. Unlike Spark's,
+/// which opens one file per reduce partition (and so is used only up to 200 partitions), the
+/// buffers stay in memory while the task's ``TaskMemoryManager`` grants it, for any number
+/// of partitions. When refused, every buffer goes to one spill file (one segment of lz4
+/// frames per reduce partition, their offsets kept in memory) and the buffers start over.
+/// ``writePartitions(to:)`` writes each reduce partition as its spilled segments followed by
+/// its buffer: records need no order within a partition.
+///
+/// One per map task; `@inlinable` so that it specializes in the job's module (where
+/// ``SortShuffleManager/registerShuffle(partition:numPartitions:key:value:)`` builds it).
 ///
 /// Invariant: `bytes` is the number of record bytes appended since the last spill.
 @usableFromInline
-package struct PartitionedBuffers<K, V> {
+package struct BypassMergeSortShuffleWriter<K, V> {
+    /// The reduce partition of a key.
+    @usableFromInline package let partition: @Sendable (K) throws -> Int
+    /// One buffer of serialized records per reduce partition.
     @usableFromInline package var buffers: [ByteWriter]
+    /// Record bytes appended since the last spill.
     @usableFromInline package var bytes = 0
+    /// Memory is checked when `bytes` reaches it.
     @usableFromInline package var nextCheck = 4096
+    /// Encodes keys.
     @usableFromInline package let key: ElementCodec<K>
+    /// Encodes values.
     @usableFromInline package let value: ElementCodec<V>
-    let context: TaskContext
+    @usableFromInline let context: TaskContext
     private var grant = MemoryGrant()
     /// Per spill: its file and each reduce partition's (offset, length) in it.
     private var spills: [(path: String, segments: [(offset: Int64, length: Int64)])] = []
     private var files: SpillFiles?
 
+    /// A writer for `context`'s map task: `partition` sends a key to one of `numPartitions` reduce partitions.
     @usableFromInline
-    package init(numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>, context: TaskContext) {
+    package init(partition: @escaping @Sendable (K) throws -> Int, numPartitions: Int, key: ElementCodec<K>, value: ElementCodec<V>,
+                 context: TaskContext) {
+        self.partition = partition
         buffers = [ByteWriter](repeating: ByteWriter(), count: numPartitions)
         self.key = key
         self.value = value
         self.context = context
+    }
+
+    /// Buffers every record of `records` in its reduce partition, then writes the partitions to `output`.
+    @inlinable
+    package mutating func write(_ records: PartitionStream<(K, V)>, to output: ShuffleMapOutputWriter) throws {
+        let partition = partition
+        var count: Int64 = 0
+        try records.forEachRecord { kv in
+            count += 1
+            try append(kv.0, kv.1, to: partition(kv.0))
+        }
+        try writePartitions(to: output)
+        context.updateMetrics {
+            $0.recordsRead += count
+            $0.shuffleRecordsWritten += count
+        }
     }
 
     /// Appends one record to reduce partition `p`; may spill.
@@ -75,14 +107,14 @@ package struct PartitionedBuffers<K, V> {
         spills.append((path, segments))
         grant.release(to: context.memoryManager)
         context.memoryManager.recordSpill(memoryBytes: estimate, diskBytes: diskBytes)
-        spillLogger.info("Task \(context.taskAttemptId) spilling shuffle buffers of \(ExternalCombineMap<Int, Int>.megabytes(estimate)) to disk (\(spills.count) time\(spills.count == 1 ? "" : "s") so far)")
+        spillLogger.info("Task \(context.taskAttemptId) spilling shuffle buffers of \(ExternalAppendOnlyMap<Int, Int>.megabytes(estimate)) to disk (\(spills.count) time\(spills.count == 1 ? "" : "s") so far)")
         bytes = 0
         nextCheck = 4096
     }
 
     /// Writes each reduce partition: its spilled segments, then its buffer; removes the spill files.
     @usableFromInline
-    package mutating func write(to writer: ShuffleMapOutputWriter) throws {
+    package mutating func writePartitions(to writer: ShuffleMapOutputWriter) throws {
         for p in buffers.indices {
             for (path, segments) in spills where segments[p].length > 0 {
                 let reader = try SpillReader(path: path, offset: segments[p].offset, length: segments[p].length)
