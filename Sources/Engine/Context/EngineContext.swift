@@ -230,7 +230,7 @@ public final class EngineContext: Sendable {
                 let v: Unchecked<U>
                 if portable {
                     do {
-                        v = Unchecked(try function.resultCodec.decode(value.value as! [UInt8]))
+                        v = Unchecked(try function.decodeEncodedResult(value.value as! [UInt8]))
                     } catch {
                         decodeFailure.withLock { $0 = "Job aborted: a task's result could not be decoded: \(error)" }
                         return
