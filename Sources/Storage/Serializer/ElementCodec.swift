@@ -6,7 +6,9 @@
 /// hot paths are `@inlinable`, so ``codable`` resolves the record type's fast path at compile
 /// time where the caller knows the type.
 public struct ElementCodec<T>: Sendable {
+    /// Appends one value to the writer.
     @usableFromInline package let write: @Sendable (T, inout ByteWriter) throws -> Void
+    /// Reads one value and leaves the reader after it.
     @usableFromInline package let read: @Sendable (inout ByteReader) throws -> T
 
     /// A codec from explicit functions: `write` appends one value, `read` reads one back and
@@ -97,6 +99,7 @@ extension ElementCodec where T: Codable {
         return try BinaryDecoder().decode(T.self, from: &reader)
     }
 
+    /// Reads an `R` (which is `T`, learned at run time) and returns it as `T`.
     @inlinable
     static func openRecord<R: BinaryRecord>(_ type: R.Type, _ reader: inout ByteReader) throws(StorageError) -> T {
         let v = try R.read(from: &reader)

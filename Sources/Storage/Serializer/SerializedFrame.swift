@@ -74,6 +74,7 @@ public enum SerializedFrame {
 
     /// Appends a delimited frame of `kind` to `writer`, its payload written by `payload` straight
     /// into `writer` (no copy): the length field is written as a placeholder and set afterwards.
+    /// When `payload` throws, `writer` holds a partial frame: discard it.
     public static func write<E: Error>(_ kind: Kind, version: UInt8 = formatVersion, into writer: inout ByteWriter,
                                        payload: (inout ByteWriter) throws(E) -> Void) throws(E) {
         writeHeader(kind, version: version, into: &writer)
