@@ -16,6 +16,15 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     case lockFailed(String)
     /// A block no holder could give; the message says which and what each answered.
     case unavailable(String)
+    /// A ``SerializedFrame`` written in another format version: what it holds, the version
+    /// found and the one this build reads (driver and executors run different builds).
+    case unsupportedVersion(what: String, found: UInt8, expected: UInt8)
+    /// A ``SerializedFrame`` of another kind than the reader expects: the kind number found
+    /// and what was expected.
+    case unexpectedKind(found: UInt16, expected: String)
+    /// Bytes that end before what they announce (a cut or damaged frame, or a length field
+    /// larger than the data): what, the bytes it needs, the bytes there.
+    case truncated(what: String, needed: UInt64, available: Int)
 
     /// The one-line message: what failed, on what, and (for memory and disk space) what to do.
     public var description: String {
@@ -32,6 +41,13 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidConfiguration(let what): return "invalid memory configuration: \(what)"
         case .lockFailed(let what): return "cannot lock block: \(what)"
         case .unavailable(let message): return message
+        case .unsupportedVersion(let what, let found, let expected):
+            return "\(what) in format version \(found), this build reads version \(expected): "
+                + "run the driver and the executors from the same binary"
+        case .unexpectedKind(let found, let expected):
+            return "corrupt block: expected \(expected), found a frame of kind \(found)"
+        case .truncated(let what, let needed, let available):
+            return "corrupt block: \(what) needs \(needed) bytes but only \(available) are there"
         }
     }
 }

@@ -70,17 +70,17 @@ func randomOuter(_ rng: inout SplitMix64) -> Outer {
 
 @Test func codableRoundTripsRandomNestedValues() throws {
     var rng = SplitMix64(seed: 1)
-    let codec = RecordCodec<Outer>()
-    #expect(!codec.usesBinaryRecord)
+    let codec = ElementCodec<Outer>.codable
+    #expect(!ElementCodec<Outer>.usesBinaryRecord)
     var writer = ByteWriter()
     var values: [Outer] = []
     for _ in 0..<300 {
         let v = randomOuter(&rng)
         values.append(v)
-        try codec.write(v, to: &writer)
+        try codec.write(v, &writer)
     }
     var reader = ByteReader(writer.bytes)
-    for v in values { #expect(try codec.read(from: &reader) == v) }
+    for v in values { #expect(try codec.read(&reader) == v) }
     #expect(reader.isAtEnd)
 }
 
@@ -125,18 +125,18 @@ func randomOuter(_ rng: inout SplitMix64) -> Outer {
     #expect(r.isAtEnd)
 }
 
-@Test func recordCodecUsesFastPathForBinaryRecords() throws {
-    let codec = RecordCodec<[String]>()
-    #expect(codec.usesBinaryRecord)
+@Test func codableElementCodecUsesFastPathForBinaryRecords() throws {
+    let codec = ElementCodec<[String]>.codable
+    #expect(ElementCodec<[String]>.usesBinaryRecord)
     var w = ByteWriter()
-    try codec.write(["x", "yz"], to: &w)
+    try codec.write(["x", "yz"], &w)
     var expected = ByteWriter()
     ["x", "yz"].write(to: &expected)
     #expect(w.bytes == expected.bytes)
     var r = ByteReader(w.bytes)
-    #expect(try codec.read(from: &r) == ["x", "yz"])
-    #expect(RecordCodec<Int>().usesBinaryRecord)
-    #expect(!RecordCodec<[String: Int]>().usesBinaryRecord)
+    #expect(try codec.read(&r) == ["x", "yz"])
+    #expect(ElementCodec<Int>.usesBinaryRecord)
+    #expect(!ElementCodec<[String: Int]>.usesBinaryRecord)
 }
 
 @Test func truncatedInputThrowsInsteadOfCrashing() throws {

@@ -167,17 +167,19 @@ extension EngineContext {
     }
 }
 
-/// A broadcast value's bytes: its binary Codable form, except that a `[UInt8]` is its own
-/// bytes (the binary form spends two bytes on every byte over 127).
+/// A broadcast value's bytes: its binary Codable form in a ``SerializedFrame`` of kind
+/// `broadcastValue`, except that a `[UInt8]` is its own bytes, unframed: any bytes are a valid
+/// byte array, and framing would copy a value of possibly hundreds of MB once more on the
+/// driver and on every executor. (The pieces carry checksums either way.)
 enum BroadcastCoding {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         if let bytes = value as? [UInt8] { return bytes }
-        return try BinaryEncoder().encode(value)
+        return try BinaryEncoder().encode(value, framedAs: .broadcastValue)
     }
 
     static func decode<T: Decodable>(_: T.Type, _ bytes: [UInt8]) throws -> T {
         if T.self == [UInt8].self { return bytes as! T }  // cannot fail: T is [UInt8]
-        return try BinaryDecoder().decode(T.self, from: bytes)
+        return try BinaryDecoder().decode(T.self, framedAs: .broadcastValue, from: bytes)
     }
 
     /// How a kept value goes to disk when memory is short: each value in its broadcast form,

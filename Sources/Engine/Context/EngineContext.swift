@@ -277,7 +277,7 @@ public final class EngineContext: Sendable {
                 // job's returns U; the task's data never picks the type.
                 if portable {
                     do {
-                        v = Unchecked(try function.resultCodec.decode(value.value as! [UInt8]))
+                        v = Unchecked(try function.decodeEncodedResult(value.value as! [UInt8]))
                     } catch {
                         decodeFailure.withLock { $0 = "Job aborted: a task's result could not be decoded: \(error)" }
                         return

@@ -47,19 +47,6 @@ final class PersistState<T>: @unchecked Sendable {
 /// Serializers of cached partitions: a chunk of records in the binary record format.
 @usableFromInline
 enum PersistSerializers {
-    static func of<T>(_ codec: ElementCodec<T>) -> BlockSerializer<T> {
-        BlockSerializer(encode: { chunk in
-            var w = ByteWriter(capacity: chunk.count * 16)
-            for x in chunk { try codec.write(x, &w) }
-            return w.bytes
-        }, decode: { bytes in
-            var r = ByteReader(bytes)
-            var out: [T] = []
-            while !r.isAtEnd { out.append(try codec.read(&r)) }
-            return out
-        })
-    }
-
     /// The serializer of `T` when it is Codable or a pair of Codable values (found at run time), else nil.
     @usableFromInline
     static func dynamic<T>(_: T.Type) -> BlockSerializer<T>? {
@@ -74,7 +61,7 @@ enum PersistSerializers {
     private static func opened<C: Codable & SendableMetatype, T>(_: C.Type, as _: T.Type) -> BlockSerializer<T> {
         let codec = ElementCodec<C>.codable
         // C is T itself (`dynamic` opened T.self as C), so neither `as!` can fail.
-        return of(ElementCodec<T>(write: { x, w in try codec.write(x as! C, &w) }, read: { r in try codec.read(&r) as! T }))
+        return BlockSerializer(ElementCodec<T>(write: { x, w in try codec.write(x as! C, &w) }, read: { r in try codec.read(&r) as! T }))
     }
 }
 
@@ -253,10 +240,10 @@ final class PairOfCodables<T>: @unchecked Sendable {
     }
 
     private static func write<C: Codable>(_ value: C, _ w: inout ByteWriter) throws {
-        try RecordCodec<C>().write(value, to: &w)
+        try ElementCodec<C>.writeCodable(value, to: &w, binaryRecord: ElementCodec<C>.usesBinaryRecord)
     }
 
     private static func read<C: Codable>(_: C.Type, _ r: inout ByteReader) throws -> Any {
-        try RecordCodec<C>().read(from: &r)
+        try ElementCodec<C>.readCodable(from: &r, binaryRecord: ElementCodec<C>.usesBinaryRecord)
     }
 }

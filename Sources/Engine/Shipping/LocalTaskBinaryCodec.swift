@@ -9,49 +9,51 @@ import Synchronization
 /// The bytes still travel the whole way (broadcast pieces in the BlockManager), so a
 /// cluster codec that writes portable functions (the cluster issue) slots in here.
 ///
-/// Format: "ETB1", kind (0 map, 1 result), handle (u64), rdd id (varint), shuffle id or 0 (varint).
+/// Format: a ``SerializedFrame`` of kind `localStageBinary` holding the stage kind (0 map,
+/// 1 result), the handle (u64), the RDD id (varint) and the shuffle id or 0 (varint).
 final class LocalTaskBinaryCodec: TaskBinaryCodec {
     private let table = Mutex<(next: UInt64, entries: [UInt64: StageBinarySource])>((1, [:]))
-    private static let magic: [UInt8] = Array("ETB1".utf8)
 
     func serialize(_ source: StageBinarySource) throws -> [UInt8] {
-        var w = ByteWriter(capacity: 32)
-        w.write(contentsOf: Self.magic)
+        let kind: UInt8, rddId: Int, shuffleId: Int
+        switch source {
+        case .shuffleMap(let rdd, let dep):
+            guard dep is ShuffleMapRunning else {
+                throw TaskBinaryError.unknown("shuffle dependency \(dep.shuffleId) is not an engine shuffle")
+            }
+            (kind, rddId, shuffleId) = (0, rdd.rddId, dep.shuffleId)
+        case .result(let rdd, let function):
+            guard function is ResultTaskRunning else {
+                throw TaskBinaryError.unknown("job function of \(rdd.debugName) is not an engine function")
+            }
+            (kind, rddId, shuffleId) = (1, rdd.rddId, 0)
+        }
         let handle = table.withLock { t -> UInt64 in
             let h = t.next
             t.next += 1
             t.entries[h] = source
             return h
         }
-        switch source {
-        case .shuffleMap(let rdd, let dep):
-            guard dep is ShuffleMapRunning else {
-                throw TaskBinaryError.unknown("shuffle dependency \(dep.shuffleId) is not an engine shuffle")
-            }
-            w.write(0)
+        var w = ByteWriter(capacity: SerializedFrame.delimitedHeaderSize + 16)
+        SerializedFrame.write(.localStageBinary, into: &w) { w in
+            w.write(kind)
             w.writeUInt64(handle)
-            w.writeVarInt(UInt64(rdd.rddId))
-            w.writeVarInt(UInt64(dep.shuffleId))
-        case .result(let rdd, let function):
-            guard function is ResultTaskRunning else {
-                throw TaskBinaryError.unknown("job function of \(rdd.debugName) is not an engine function")
-            }
-            w.write(1)
-            w.writeUInt64(handle)
-            w.writeVarInt(UInt64(rdd.rddId))
-            w.writeVarInt(0)
+            w.writeVarInt(UInt64(rddId))
+            w.writeVarInt(UInt64(shuffleId))
         }
         return w.bytes
     }
 
     private func decode(_ binary: [UInt8]) throws -> (handle: UInt64, kind: UInt8, rddId: Int, shuffleId: Int) {
-        var r = ByteReader(binary)
-        guard Array(try r.readBytes(4)) == Self.magic else { throw TaskBinaryError.unknown("bad magic") }
-        let kind = try r.readByte()
-        let handle = try r.readUInt64()
-        let rddId = Int(try r.readVarInt())
-        let shuffleId = Int(try r.readVarInt())
-        return (handle, kind, rddId, shuffleId)
+        try SerializedFrame.decode(binary, as: .localStageBinary) { r throws(StorageError) in
+            let kind = try r.readByte()
+            let handle = try r.readUInt64()
+            let rddId = try r.readVarInt(), shuffleId = try r.readVarInt()
+            guard let rdd = Int(exactly: rddId), let shuffle = Int(exactly: shuffleId) else {
+                throw .corrupt("local stage binary ids \(rddId), \(shuffleId) out of range")
+            }
+            return (handle, kind, rdd, shuffle)
+        }
     }
 
     func runTask(_ task: TaskDescription, binary: [UInt8], context: TaskContext) throws -> TaskOutcome {

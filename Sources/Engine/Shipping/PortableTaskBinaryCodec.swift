@@ -51,7 +51,7 @@ final class PortableTaskBinaryCodec: TaskBinaryCodec {
                                  persisted: lineage.persisted, stageRDDId: rdd.rddId, shuffleId: -1,
                                  function: LineageEncoding.encode(call, outputId: -1))
         }
-        return try BinaryEncoder().encode(binary)
+        return try BinaryEncoder().encode(binary, framedAs: .stageBinary)
     }
 
     private var parallelism: Int { driverParallelism.withLock { $0 }?() ?? 1 }
@@ -158,11 +158,10 @@ final class ReplayedStage: @unchecked Sendable {
     static func rebuild(_ bytes: [UInt8], env: TaskEnvironment, conf: EngineConf) throws -> ReplayedStage {
         let binary: StageBinary
         do {
-            binary = try BinaryDecoder().decode(StageBinary.self, from: bytes)
+            binary = try BinaryDecoder().decode(StageBinary.self, framedAs: .stageBinary, from: bytes)
         } catch {
             throw ShippingError.corrupt("undecodable stage binary (\(bytes.count) bytes): \(error)")
         }
-        guard binary.magic == StageBinary.magic else { throw ShippingError.corrupt("not a stage binary") }
         guard binary.buildId == BuildIdentity.current else {
             throw ShippingError.corrupt("the driver runs build \(binary.buildId), this executor \(BuildIdentity.current): "
                 + "start executors from the same binary as the driver")

@@ -7,68 +7,54 @@ import Storage
 final class ResultFunction<T, U>: JobFunction, @unchecked Sendable {
     // Unchecked: the closure is @Sendable and never changes.
     @usableFromInline let body: @Sendable (TaskContext, PartitionStream<T>) throws -> U
-    /// How a result travels from an executor in another process back to the driver.
-    @usableFromInline let resultCodec: ResultCodec<U>
+    /// How a result travels from an executor in another process back to the driver: in a
+    /// ``SerializedFrame`` of kind `taskResult`.
+    @usableFromInline let resultCodec: ElementCodec<U>
     /// The action call that made this function, so it can be rebuilt in another process.
     public let origin = OriginBox()
 
     @inlinable
-    init(_ resultCodec: ResultCodec<U>, _ body: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) {
+    init(_ resultCodec: ElementCodec<U>, _ body: @escaping @Sendable (TaskContext, PartitionStream<T>) throws -> U) {
         self.body = body
         self.resultCodec = resultCodec
     }
+
+    /// A result encoded on an executor (by ``runEncodedResultTask(rdd:partition:context:)``), decoded on the driver.
+    func decodeEncodedResult(_ bytes: [UInt8]) throws -> U { try resultCodec.decode(bytes, framedAs: .taskResult) }
 }
 
-/// Encodes a task's result on the executor and decodes it on the driver.
-public struct ResultCodec<U>: Sendable {
-    @usableFromInline let encode: @Sendable (U) throws -> [UInt8]
-    @usableFromInline let decode: @Sendable ([UInt8]) throws -> U
-
-    @inlinable
-    init(encode: @escaping @Sendable (U) throws -> [UInt8], decode: @escaping @Sendable ([UInt8]) throws -> U) {
-        self.encode = encode
-        self.decode = decode
-    }
-
+// The result codecs of actions, beside ElementCodec's `codable`.
+extension ElementCodec {
     /// For results that never leave the process (local mode only).
     @inlinable
-    static func notSerializable(_ what: String) -> ResultCodec<U> {
-        ResultCodec(encode: { _ in throw ShippingError.corrupt("\(what) cannot be sent to the driver") },
-                    decode: { _ in throw ShippingError.corrupt("\(what) cannot be read on the driver") })
+    static func notSerializable(_ what: String) -> ElementCodec<T> {
+        .unavailable("\(what): its result cannot be sent to the driver")
     }
-}
 
-extension ResultCodec where U: Codable & SendableMetatype {
-    /// A Codable result, in the engine's binary coding.
+    /// Records of type `E` (Codable, or pairs of Codable values; found at run time), wrapped as
+    /// `T`: one chunk of `E`s in their block form, length-prefixed.
     @inlinable
-    static var codable: ResultCodec<U> {
-        ResultCodec(encode: { try BinaryEncoder().encode($0) }, decode: { try BinaryDecoder().decode(U.self, from: $0) })
-    }
-}
-
-extension ResultCodec where U == Void {
-    /// No result.
-    @inlinable
-    static var void: ResultCodec<Void> { ResultCodec(encode: { _ in [] }, decode: { _ in () }) }
-}
-
-extension ResultCodec {
-    /// Records of type `E` (Codable, or pairs of Codable values; found at run time), wrapped as `U`.
-    @inlinable
-    static func records<E>(_: E.Type, wrap: @escaping @Sendable ([E]) -> U, unwrap: @escaping @Sendable (U) -> [E]) -> ResultCodec<U> {
+    static func records<E>(_: E.Type, wrap: @escaping @Sendable ([E]) -> T, unwrap: @escaping @Sendable (T) -> [E]) -> ElementCodec<T> {
         guard let serializer = PersistSerializers.dynamic(E.self) else {
             return .notSerializable("a result of \(E.self) records (not Codable)")
         }
         let box = Unchecked(serializer)
-        return ResultCodec(encode: { try box.value.encode(unwrap($0)) }, decode: { wrap(try box.value.decode($0)) })
+        return ElementCodec(write: { value, w in
+            try box.value.encode(unwrap(value)).withUnsafeBytes { w.writeLengthPrefixed($0) }
+        }, read: { r in wrap(try box.value.decode(Array(try r.readLengthPrefixed()))) })
     }
+}
+
+extension ElementCodec where T == Void {
+    /// No result: nothing written, nothing read.
+    @inlinable
+    static var void: ElementCodec<Void> { ElementCodec(write: { _, _ in }, read: { _ in () }) }
 }
 
 /// Runs a result task without knowing T and U statically.
 protocol ResultTaskRunning {
     func runResultTask(rdd: any LineageNode, partition: Int, context: TaskContext) throws -> TaskResultValue
     func runEncodedResultTask(rdd: any LineageNode, partition: Int, context: TaskContext) throws -> [UInt8]
-    func decodeResult(_ bytes: [UInt8]) throws -> Any
 }
 
 extension ResultFunction: ResultTaskRunning {
@@ -85,10 +71,9 @@ extension ResultFunction: ResultTaskRunning {
         guard let typed = rdd as? RDD<T> else {
             throw TaskBinaryError.mismatch("result stage RDD \(rdd.debugName) does not produce \(T.self)")
         }
-        return try resultCodec.encode(try body(context, try typed.iterator(partition, context)))
+        return try resultCodec.encode(try body(context, try typed.iterator(partition, context)), framedAs: .taskResult)
     }
 
-    func decodeResult(_ bytes: [UInt8]) throws -> Any { try resultCodec.decode(bytes) }
 }
 
 /// Runs a shuffle map task without knowing the key and value types statically.

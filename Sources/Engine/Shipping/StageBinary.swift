@@ -4,7 +4,8 @@ import Storage
 
 /// A stage's `(rdd, shuffleDep)` or `(rdd, func)` as it travels: the operator calls that
 /// rebuild the lineage (inputs before the calls that use them), the storage levels of
-/// persisted RDDs, and what the stage runs. Encoded with the engine's binary coder.
+/// persisted RDDs, and what the stage runs. Encoded with the engine's binary coder in a
+/// ``SerializedFrame`` of kind `stageBinary` (the frame's kind and version replace a magic).
 struct StageBinary: Codable {
     struct Call: Codable {
         var operatorType: String
@@ -29,8 +30,6 @@ struct StageBinary: Codable {
         var replication: Int
     }
 
-    static let magic = "ETB2"
-    var magic = StageBinary.magic
     var buildId: String
     var defaultParallelism: Int
     var calls: [Call]

@@ -6,9 +6,9 @@ import Storage
 /// BlockManagerMaster's (both ways), as Spark's BlockTransferService,
 /// MapOutputTrackerMasterEndpoint and BlockManagerMasterEndpoint messages.
 ///
-/// Same header as ``ClusterMessage`` (wire version, then the type as 2 bytes little-endian);
-/// the type numbers start at 16 so that one connection carries both kinds. Answers to asks
-/// are encoded by the `reply…` helpers below.
+/// Same ``SerializedFrame`` header as ``ClusterMessage`` (wire version, then the type as 2 bytes
+/// little-endian); the type numbers start at 16 so that one connection carries both kinds.
+/// Answers to asks are encoded by the `encode…` helpers below, framed the same way.
 public enum BlockMessage: Sendable, Equatable {
     /// Ask: bytes `[offset, offset + length)` of a block (a shuffle segment, a broadcast piece,
     /// a serialized cached partition). Answered by ``encodeChunk(_:)``.
@@ -71,9 +71,7 @@ public enum BlockMessage: Sendable, Equatable {
 
     /// The message's bytes.
     public func encode() -> [UInt8] {
-        var w = ByteWriter(capacity: 64)
-        w.write(ClusterMessage.wireVersion)
-        w.writeUInt16(typeNumber)
+        var w = MessageCoding.writer(type: typeNumber, name: "\(messageType)")
         switch self {
         case .fetchBlock(let block, let offset, let length):
             block.write(to: &w)
@@ -95,77 +93,71 @@ public enum BlockMessage: Sendable, Equatable {
         case .putBlock(let block, let level, let bytes):
             block.write(to: &w)
             level.write(to: &w)
-            w.writeBytes(bytes)
+            bytes.withUnsafeBytes { w.writeLengthPrefixed($0) }
         }
         return w.bytes
     }
 
     /// Decodes a message written by ``encode()``; throws on damaged or foreign bytes, never traps.
     public static func decode(_ bytes: [UInt8]) throws(ClusterMessageError) -> BlockMessage {
-        var r = WireReader(bytes, message: "header")
-        let version = try r.byte()
-        guard version == ClusterMessage.wireVersion else {
-            throw .unsupportedVersion(found: version, expected: ClusterMessage.wireVersion)
-        }
-        let number = try r.uint16()
+        var (r, number) = try MessageCoding.open(bytes)
         guard let type = MessageType(rawValue: number) else { throw .unknownMessageType(number) }
-        r.message = "\(type)"
-        let message: BlockMessage
+        return try MessageCoding.readFields(&r, message: "\(type)") { r throws(StorageError) in try fields(of: type, from: &r) }
+    }
+
+    /// The fields of a message of `type`.
+    private static func fields(of type: MessageType, from r: inout ByteReader) throws(StorageError) -> BlockMessage {
         switch type {
         case .fetchBlock:
-            message = .fetchBlock(try BlockId.read(from: &r), offset: try r.int64(), length: try r.int())
-        case .getMapOutputStatuses: message = .getMapOutputStatuses(shuffleId: try r.int())
-        case .removeRdd: message = .removeRdd(try r.int())
-        case .removeShuffle: message = .removeShuffle(try r.int())
-        case .removeBroadcast: message = .removeBroadcast(try r.int())
-        case .registerBlockManager: message = .registerBlockManager(try BlockManagerId.read(from: &r))
-        case .getPeers: message = .getPeers(try BlockManagerId.read(from: &r))
+            return .fetchBlock(try BlockId.read(from: &r), offset: try Int64.read(from: &r), length: try Int.read(from: &r))
+        case .getMapOutputStatuses: return .getMapOutputStatuses(shuffleId: try Int.read(from: &r))
+        case .removeRdd: return .removeRdd(try Int.read(from: &r))
+        case .removeShuffle: return .removeShuffle(try Int.read(from: &r))
+        case .removeBroadcast: return .removeBroadcast(try Int.read(from: &r))
+        case .registerBlockManager: return .registerBlockManager(try BlockManagerId.read(from: &r))
+        case .getPeers: return .getPeers(try BlockManagerId.read(from: &r))
         case .updateBlockInfo:
-            message = .updateBlockInfo(manager: try BlockManagerId.read(from: &r), block: try BlockId.read(from: &r),
-                                       level: try StorageLevel.read(from: &r), memSize: try r.int64(),
-                                       diskSize: try r.int64())
-        case .getLocations: message = .getLocations(try BlockId.read(from: &r))
+            return .updateBlockInfo(manager: try BlockManagerId.read(from: &r), block: try BlockId.read(from: &r),
+                                    level: try StorageLevel.read(from: &r), memSize: try Int64.read(from: &r),
+                                    diskSize: try Int64.read(from: &r))
+        case .getLocations: return .getLocations(try BlockId.read(from: &r))
         case .putBlock:
-            message = .putBlock(try BlockId.read(from: &r), level: try StorageLevel.read(from: &r), bytes: try r.bytes())
+            return .putBlock(try BlockId.read(from: &r), level: try StorageLevel.read(from: &r),
+                             bytes: Array(try r.readLengthPrefixed()))
         }
-        guard r.remaining == 0 else { throw .trailingBytes(message: "\(type)", count: r.remaining) }
-        return message
     }
 
     // MARK: - Answers
+    // Each is framed with the type of the message it answers (the managers list: getLocations').
 
     /// The answer to ``fetchBlock(_:offset:length:)``: the block's whole stored length and the
     /// requested bytes, or nil when the block is not held there.
     public static func encodeChunk(_ chunk: (totalLength: Int64, bytes: [UInt8])?) -> [UInt8] {
-        var w = ByteWriter(capacity: (chunk?.bytes.count ?? 0) + 16)
+        var w = MessageCoding.writer(type: MessageType.fetchBlock.rawValue, name: chunkAnswer,
+                                     capacity: (chunk?.bytes.count ?? 0) + 24)
         guard let chunk else {
             w.write(0)
             return w.bytes
         }
         w.write(1)
         chunk.totalLength.write(to: &w)
-        w.writeBytes(chunk.bytes)
+        chunk.bytes.withUnsafeBytes { w.writeLengthPrefixed($0) }
         return w.bytes
     }
 
     /// Reads an answer of ``encodeChunk(_:)``.
     public static func decodeChunk(_ bytes: [UInt8]) throws(ClusterMessageError) -> (totalLength: Int64, bytes: [UInt8])? {
-        var r = WireReader(bytes, message: "FetchBlock answer")
-        let found = try r.bool()
-        guard found else {
-            guard r.remaining == 0 else { throw .trailingBytes(message: "FetchBlock answer", count: r.remaining) }
-            return nil
+        try MessageCoding.decodeAnswer(bytes, answering: MessageType.fetchBlock.rawValue, name: chunkAnswer) {
+            r throws(StorageError) -> (totalLength: Int64, bytes: [UInt8])? in
+            guard try Bool.read(from: &r) else { return nil }
+            return (try Int64.read(from: &r), Array(try r.readLengthPrefixed()))
         }
-        let total = try r.int64()
-        let data = try r.bytes()
-        guard r.remaining == 0 else { throw .trailingBytes(message: "FetchBlock answer", count: r.remaining) }
-        return (total, data)
     }
 
     /// The answer to ``getMapOutputStatuses(shuffleId:)``: one entry per map task (nil: missing),
     /// or nil when the shuffle is not registered.
     public static func encodeStatuses(_ statuses: [MapStatus?]?) -> [UInt8] {
-        var w = ByteWriter(capacity: 64)
+        var w = MessageCoding.writer(type: MessageType.getMapOutputStatuses.rawValue, name: statusesAnswer)
         guard let statuses else {
             w.write(0)
             return w.bytes
@@ -185,19 +177,20 @@ public enum BlockMessage: Sendable, Equatable {
 
     /// Reads an answer of ``encodeStatuses(_:)``.
     public static func decodeStatuses(_ bytes: [UInt8]) throws(ClusterMessageError) -> [MapStatus?]? {
-        var r = WireReader(bytes, message: "GetMapOutputStatuses answer")
-        guard try r.bool() else { return nil }
-        var out: [MapStatus?] = []
-        for _ in 0..<(try r.count(of: "map statuses")) {
-            out.append(try r.bool() ? try MapStatus.read(from: &r) : nil)
+        try MessageCoding.decodeAnswer(bytes, answering: MessageType.getMapOutputStatuses.rawValue, name: statusesAnswer) {
+            r throws(StorageError) -> [MapStatus?]? in
+            guard try Bool.read(from: &r) else { return nil }
+            var out: [MapStatus?] = []
+            for _ in 0..<(try r.readCount(of: "map statuses")) {
+                out.append(try Bool.read(from: &r) ? try MapStatus.read(from: &r) : nil)
+            }
+            return out
         }
-        guard r.remaining == 0 else { throw .trailingBytes(message: "GetMapOutputStatuses answer", count: r.remaining) }
-        return out
     }
 
     /// The answer to ``getLocations(_:)`` and ``getPeers(_:)``.
     public static func encodeManagers(_ managers: [BlockManagerId]) -> [UInt8] {
-        var w = ByteWriter(capacity: 64)
+        var w = MessageCoding.writer(type: MessageType.getLocations.rawValue, name: managersAnswer)
         w.writeVarInt(UInt64(managers.count))
         for m in managers { m.write(to: &w) }
         return w.bytes
@@ -205,16 +198,22 @@ public enum BlockMessage: Sendable, Equatable {
 
     /// Reads an answer of ``encodeManagers(_:)``.
     public static func decodeManagers(_ bytes: [UInt8]) throws(ClusterMessageError) -> [BlockManagerId] {
-        var r = WireReader(bytes, message: "block manager list")
-        var out: [BlockManagerId] = []
-        for _ in 0..<(try r.count(of: "block managers")) { out.append(try BlockManagerId.read(from: &r)) }
-        guard r.remaining == 0 else { throw .trailingBytes(message: "block manager list", count: r.remaining) }
-        return out
+        try MessageCoding.decodeAnswer(bytes, answering: MessageType.getLocations.rawValue, name: managersAnswer) {
+            r throws(StorageError) -> [BlockManagerId] in
+            var out: [BlockManagerId] = []
+            for _ in 0..<(try r.readCount(of: "block managers")) { out.append(try BlockManagerId.read(from: &r)) }
+            return out
+        }
     }
+
+    private static let chunkAnswer = "FetchBlock answer"
+    private static let statusesAnswer = "GetMapOutputStatuses answer"
+    private static let managersAnswer = "block manager list"
 }
 
-extension BlockId: WireCodable {
-    func write(to w: inout ByteWriter) {
+extension BlockId: BinaryRecord {
+    /// Writes a tag (the case's position, 0 `rdd` … 7 `temp`), then the case's numbers.
+    public func write(to w: inout ByteWriter) {
         switch self {
         case .rdd(let r, let p): w.write(0); r.write(to: &w); p.write(to: &w)
         case .shuffle(let s, let m, let r): w.write(1); s.write(to: &w); m.write(to: &w); r.write(to: &w)
@@ -227,32 +226,35 @@ extension BlockId: WireCodable {
         }
     }
 
-    static func read(from r: inout WireReader) throws(ClusterMessageError) -> BlockId {
-        switch try r.byte() {
-        case 0: return .rdd(rddId: try r.int(), partition: try r.int())
-        case 1: return .shuffle(shuffleId: try r.int(), mapId: try r.int(), reduceId: try r.int())
-        case 2: return .shuffleData(shuffleId: try r.int(), mapId: try r.int())
-        case 3: return .shuffleIndex(shuffleId: try r.int(), mapId: try r.int())
-        case 4: return .broadcast(id: try r.int())
-        case 5: return .broadcastPiece(id: try r.int(), piece: try r.int())
-        case 6: return .taskResult(taskId: try r.int64())
-        case 7: return .temp(try r.uint64())
-        case let tag: throw r.malformed("unknown block id tag \(tag)")
+    /// Reads what ``write(to:)`` wrote.
+    public static func read(from r: inout ByteReader) throws(StorageError) -> BlockId {
+        switch try r.readByte() {
+        case 0: return .rdd(rddId: try Int.read(from: &r), partition: try Int.read(from: &r))
+        case 1: return .shuffle(shuffleId: try Int.read(from: &r), mapId: try Int.read(from: &r), reduceId: try Int.read(from: &r))
+        case 2: return .shuffleData(shuffleId: try Int.read(from: &r), mapId: try Int.read(from: &r))
+        case 3: return .shuffleIndex(shuffleId: try Int.read(from: &r), mapId: try Int.read(from: &r))
+        case 4: return .broadcast(id: try Int.read(from: &r))
+        case 5: return .broadcastPiece(id: try Int.read(from: &r), piece: try Int.read(from: &r))
+        case 6: return .taskResult(taskId: try Int64.read(from: &r))
+        case 7: return .temp(try UInt64.read(from: &r))
+        case let tag: throw .corrupt("unknown block id tag \(tag)")
         }
     }
 }
 
-extension StorageLevel: WireCodable {
-    func write(to w: inout ByteWriter) {
+extension StorageLevel: BinaryRecord {
+    /// Writes the flags (1 disk, 2 memory, 4 deserialized) in one byte, then the replication.
+    public func write(to w: inout ByteWriter) {
         w.write((useDisk ? 1 : 0) | (useMemory ? 2 : 0) | (deserialized ? 4 : 0))
         replication.write(to: &w)
     }
 
-    static func read(from r: inout WireReader) throws(ClusterMessageError) -> StorageLevel {
-        let flags = try r.byte()
-        guard flags < 8 else { throw r.malformed("storage level flags \(flags)") }
-        let replication = try r.int()
-        guard (1...64).contains(replication) else { throw r.malformed("storage level replication \(replication)") }
+    /// Reads what ``write(to:)`` wrote; unknown flags or a replication outside 1...64 are damage.
+    public static func read(from r: inout ByteReader) throws(StorageError) -> StorageLevel {
+        let flags = try r.readByte()
+        guard flags < 8 else { throw .corrupt("storage level flags \(flags)") }
+        let replication = try Int.read(from: &r)
+        guard (1...64).contains(replication) else { throw .corrupt("storage level replication \(replication)") }
         return StorageLevel(useDisk: flags & 1 != 0, useMemory: flags & 2 != 0, deserialized: flags & 4 != 0,
                             replication: replication)
     }

@@ -4,8 +4,10 @@ import Storage
 /// The messages between the driver and executors in other processes, as Spark's
 /// CoarseGrainedClusterMessages, each with a compact binary form for the RPC layer.
 ///
-/// A message is a header — the wire version (1 byte) and the message type
-/// (``MessageType``, 2 bytes little-endian) — then its fields (see `WireFormat.swift`).
+/// A message is a ``SerializedFrame`` that fills its RPC payload: a header — the wire version
+/// (1 byte) and the message type (``MessageType``, 2 bytes little-endian) — then its fields as
+/// ``BinaryRecord``s (see `MessageFields.swift`); answers are framed the same way, with the
+/// type of the message they answer.
 /// ``decode(_:)`` checks the version, the type, every field and that nothing follows;
 /// it throws on damaged input and never traps.
 public enum ClusterMessage: Sendable {
@@ -30,8 +32,9 @@ public enum ClusterMessage: Sendable {
     /// driver's settings whoever started them.
     case retrieveAppConfig
 
-    /// The version of the wire format this build writes and accepts.
-    public static let wireVersion: UInt8 = 1
+    /// The version of the wire format this build writes and accepts: the version byte of every
+    /// message's and answer's ``SerializedFrame`` header. 2: answers are framed too.
+    public static let wireVersion: UInt8 = 2
 
     /// The number each message type is sent as.
     public enum MessageType: UInt16, Sendable, CaseIterable {
@@ -82,9 +85,7 @@ public enum ClusterMessage: Sendable {
     /// The message's bytes. Throws ``ClusterMessageError/resultNotSerializable(taskId:type:)``
     /// for a status update whose result value is not `[UInt8]`.
     public func encode() throws(ClusterMessageError) -> [UInt8] {
-        var w = ByteWriter(capacity: 64)
-        w.write(Self.wireVersion)
-        w.writeUInt16(typeNumber)
+        var w = MessageCoding.writer(type: typeNumber, name: messageType.name)
         switch self {
         case .registerExecutor(let info):
             info.write(to: &w)
@@ -116,49 +117,48 @@ public enum ClusterMessage: Sendable {
 
     /// Decodes a message written by ``encode()`` of a build with the same ``wireVersion``.
     public static func decode(_ bytes: [UInt8]) throws(ClusterMessageError) -> ClusterMessage {
-        var r = WireReader(bytes, message: "header")
-        let version = try r.byte()
-        guard version == wireVersion else { throw .unsupportedVersion(found: version, expected: wireVersion) }
-        let number = try r.uint16()
+        var (r, number) = try MessageCoding.open(bytes)
         guard let type = MessageType(rawValue: number) else { throw .unknownMessageType(number) }
-        r.message = type.name
-        let message: ClusterMessage
-        switch type {
-        case .registerExecutor:
-            message = .registerExecutor(try ExecutorInfo.read(from: &r))
-        case .registeredExecutor:
-            message = .registeredExecutor
-        case .registerExecutorFailed:
-            message = .registerExecutorFailed(message: try r.string())
-        case .launchTask:
-            message = .launchTask(try TaskDescription.read(from: &r))
-        case .statusUpdate:
-            message = .statusUpdate(executorId: try r.string(), taskId: try r.int64(),
-                                    reason: try TaskEndReason.read(from: &r), metrics: try TaskMetrics.read(from: &r))
-        case .killTask:
-            message = .killTask(taskId: try r.int64(), reason: try r.string())
-        case .heartbeat:
-            let executorId = try r.string()
-            var taskMetrics: [Int64: TaskMetrics] = [:]
-            for _ in 0..<(try r.count(of: "task metrics")) {
-                let taskId = try r.int64()
-                guard taskMetrics.updateValue(try TaskMetrics.read(from: &r), forKey: taskId) == nil else {
-                    throw r.malformed("task \(taskId) appears twice")
-                }
-            }
-            message = .heartbeat(executorId: executorId, taskMetrics: taskMetrics, blockManagerAlive: try r.bool())
-        case .stopExecutor:
-            message = .stopExecutor
-        case .retrieveAppConfig:
-            message = .retrieveAppConfig
-        }
-        guard r.remaining == 0 else { throw .trailingBytes(message: type.name, count: r.remaining) }
-        return message
+        return try MessageCoding.readFields(&r, message: type.name) { r throws(StorageError) in try fields(of: type, from: &r) }
     }
 
-    /// The answer to ``retrieveAppConfig``: the driver's configuration as `key=value` pairs.
+    /// The fields of a message of `type`.
+    private static func fields(of type: MessageType, from r: inout ByteReader) throws(StorageError) -> ClusterMessage {
+        switch type {
+        case .registerExecutor:
+            return .registerExecutor(try ExecutorInfo.read(from: &r))
+        case .registeredExecutor:
+            return .registeredExecutor
+        case .registerExecutorFailed:
+            return .registerExecutorFailed(message: try String.read(from: &r))
+        case .launchTask:
+            return .launchTask(try TaskDescription.read(from: &r))
+        case .statusUpdate:
+            return .statusUpdate(executorId: try String.read(from: &r), taskId: try Int64.read(from: &r),
+                                 reason: try TaskEndReason.read(from: &r), metrics: try TaskMetrics.read(from: &r))
+        case .killTask:
+            return .killTask(taskId: try Int64.read(from: &r), reason: try String.read(from: &r))
+        case .heartbeat:
+            let executorId = try String.read(from: &r)
+            var taskMetrics: [Int64: TaskMetrics] = [:]
+            for _ in 0..<(try r.readCount(of: "task metrics")) {
+                let taskId = try Int64.read(from: &r)
+                guard taskMetrics.updateValue(try TaskMetrics.read(from: &r), forKey: taskId) == nil else {
+                    throw .corrupt("task \(taskId) appears twice")
+                }
+            }
+            return .heartbeat(executorId: executorId, taskMetrics: taskMetrics, blockManagerAlive: try Bool.read(from: &r))
+        case .stopExecutor:
+            return .stopExecutor
+        case .retrieveAppConfig:
+            return .retrieveAppConfig
+        }
+    }
+
+    /// The answer to ``retrieveAppConfig``: the driver's configuration as `key=value` pairs,
+    /// framed as an answer to ``MessageType/retrieveAppConfig``.
     public static func encodeAppConfig(_ pairs: [(String, String)]) -> [UInt8] {
-        var w = ByteWriter(capacity: 256)
+        var w = MessageCoding.writer(type: MessageType.retrieveAppConfig.rawValue, name: appConfigAnswer, capacity: 256)
         w.writeVarInt(UInt64(pairs.count))
         for (k, v) in pairs {
             k.write(to: &w)
@@ -169,10 +169,13 @@ public enum ClusterMessage: Sendable {
 
     /// Reads an answer of ``encodeAppConfig(_:)``.
     public static func decodeAppConfig(_ bytes: [UInt8]) throws(ClusterMessageError) -> [(String, String)] {
-        var r = WireReader(bytes, message: "RetrieveAppConfig answer")
-        var out: [(String, String)] = []
-        for _ in 0..<(try r.count(of: "settings")) { out.append((try r.string(), try r.string())) }
-        guard r.remaining == 0 else { throw .trailingBytes(message: "RetrieveAppConfig answer", count: r.remaining) }
-        return out
+        try MessageCoding.decodeAnswer(bytes, answering: MessageType.retrieveAppConfig.rawValue,
+                                       name: appConfigAnswer) { r throws(StorageError) in
+            var out: [(String, String)] = []
+            for _ in 0..<(try r.readCount(of: "settings")) { out.append((try String.read(from: &r), try String.read(from: &r))) }
+            return out
+        }
     }
+
+    private static let appConfigAnswer = "RetrieveAppConfig answer"
 }

@@ -1,4 +1,6 @@
 import Scheduler
+import Storage
+
 /// Why a ``ClusterMessage`` could not be encoded or decoded. Decoding never traps: damaged,
 /// truncated or foreign bytes end in one of these.
 public enum ClusterMessageError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -28,6 +30,18 @@ public enum ClusterMessageError: Error, CustomStringConvertible, Sendable, Equat
         case .resultNotSerializable(let taskId, let type):
             return "the result of task \(taskId) (a value of type \(type)) is not serializable: only [UInt8] results "
                 + "cross from an executor to the driver; encode the result as bytes in the task"
+        }
+    }
+}
+
+extension ClusterMessageError {
+    /// The error of a message `message` whose bytes the codec refused: a version mismatch as
+    /// such, anything else as malformed with the codec's words.
+    init(decoding message: String, _ error: StorageError) {
+        switch error {
+        case .unsupportedVersion(_, let found, let expected): self = .unsupportedVersion(found: found, expected: expected)
+        case .corrupt(let what): self = .malformed(message: message, detail: what)
+        default: self = .malformed(message: message, detail: "\(error)")
         }
     }
 }

@@ -28,6 +28,13 @@ public struct BinaryDecoder: Sendable {
         }
         return value
     }
+
+    /// Reads one `T` from `bytes`, which must hold exactly one delimited ``SerializedFrame`` of
+    /// `kind` (written by ``BinaryEncoder/encode(_:framedAs:)``) whose payload is that value.
+    public func decode<T: Decodable>(_ type: T.Type, framedAs kind: SerializedFrame.Kind,
+                                     from bytes: [UInt8]) throws(StorageError) -> T {
+        try SerializedFrame.decode(bytes, as: kind) { (r: inout ByteReader) throws(StorageError) in try decode(T.self, from: &r) }
+    }
 }
 
 /// Optional types, recognized at every generic decoding entry point.
@@ -116,6 +123,8 @@ final class _BinaryDecoding: Decoder {
     func get(_: String.Type) throws -> String { try String.read(from: &reader) }
     func get(_: Double.Type) throws -> Double { try Double.read(from: &reader) }
     func get(_: Float.Type) throws -> Float { try Float.read(from: &reader) }
+    func get(_: UInt8.Type) throws -> UInt8 { try reader.readByte() }
+    func get(_: Int8.Type) throws -> Int8 { Int8(bitPattern: try reader.readByte()) }
     func get<I: FixedWidthInteger & SignedInteger>(signed: I.Type) throws -> I {
         let v = try reader.readZigZag()
         guard let r = I(exactly: v) else { throw StorageError.corrupt("value \(v) does not fit \(I.self)") }
@@ -138,12 +147,12 @@ struct _BinarySingleValueDecoding: SingleValueDecodingContainer {
     func decode(_ t: Double.Type) throws -> Double { try decoder.get(t) }
     func decode(_ t: Float.Type) throws -> Float { try decoder.get(t) }
     func decode(_ t: Int.Type) throws -> Int { try decoder.get(signed: t) }
-    func decode(_ t: Int8.Type) throws -> Int8 { try decoder.get(signed: t) }
+    func decode(_ t: Int8.Type) throws -> Int8 { try decoder.get(t) }
     func decode(_ t: Int16.Type) throws -> Int16 { try decoder.get(signed: t) }
     func decode(_ t: Int32.Type) throws -> Int32 { try decoder.get(signed: t) }
     func decode(_ t: Int64.Type) throws -> Int64 { try decoder.get(signed: t) }
     func decode(_ t: UInt.Type) throws -> UInt { try decoder.get(unsigned: t) }
-    func decode(_ t: UInt8.Type) throws -> UInt8 { try decoder.get(unsigned: t) }
+    func decode(_ t: UInt8.Type) throws -> UInt8 { try decoder.get(t) }
     func decode(_ t: UInt16.Type) throws -> UInt16 { try decoder.get(unsigned: t) }
     func decode(_ t: UInt32.Type) throws -> UInt32 { try decoder.get(unsigned: t) }
     func decode(_ t: UInt64.Type) throws -> UInt64 { try decoder.get(unsigned: t) }
@@ -183,12 +192,12 @@ struct _BinaryUnkeyedDecoding: UnkeyedDecodingContainer {
     mutating func decode(_ t: Double.Type) throws -> Double { try next(); return try decoder.get(t) }
     mutating func decode(_ t: Float.Type) throws -> Float { try next(); return try decoder.get(t) }
     mutating func decode(_ t: Int.Type) throws -> Int { try next(); return try decoder.get(signed: t) }
-    mutating func decode(_ t: Int8.Type) throws -> Int8 { try next(); return try decoder.get(signed: t) }
+    mutating func decode(_ t: Int8.Type) throws -> Int8 { try next(); return try decoder.get(t) }
     mutating func decode(_ t: Int16.Type) throws -> Int16 { try next(); return try decoder.get(signed: t) }
     mutating func decode(_ t: Int32.Type) throws -> Int32 { try next(); return try decoder.get(signed: t) }
     mutating func decode(_ t: Int64.Type) throws -> Int64 { try next(); return try decoder.get(signed: t) }
     mutating func decode(_ t: UInt.Type) throws -> UInt { try next(); return try decoder.get(unsigned: t) }
-    mutating func decode(_ t: UInt8.Type) throws -> UInt8 { try next(); return try decoder.get(unsigned: t) }
+    mutating func decode(_ t: UInt8.Type) throws -> UInt8 { try next(); return try decoder.get(t) }
     mutating func decode(_ t: UInt16.Type) throws -> UInt16 { try next(); return try decoder.get(unsigned: t) }
     mutating func decode(_ t: UInt32.Type) throws -> UInt32 { try next(); return try decoder.get(unsigned: t) }
     mutating func decode(_ t: UInt64.Type) throws -> UInt64 { try next(); return try decoder.get(unsigned: t) }
@@ -241,12 +250,12 @@ final class _BinaryKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
     func decode(_ t: Double.Type, forKey key: Key) throws -> Double { try decoder.get(t) }
     func decode(_ t: Float.Type, forKey key: Key) throws -> Float { try decoder.get(t) }
     func decode(_ t: Int.Type, forKey key: Key) throws -> Int { try decoder.get(signed: t) }
-    func decode(_ t: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.get(signed: t) }
+    func decode(_ t: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.get(t) }
     func decode(_ t: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.get(signed: t) }
     func decode(_ t: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.get(signed: t) }
     func decode(_ t: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.get(signed: t) }
     func decode(_ t: UInt.Type, forKey key: Key) throws -> UInt { try decoder.get(unsigned: t) }
-    func decode(_ t: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.get(unsigned: t) }
+    func decode(_ t: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.get(t) }
     func decode(_ t: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.get(unsigned: t) }
     func decode(_ t: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.get(unsigned: t) }
     func decode(_ t: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.get(unsigned: t) }

@@ -4,8 +4,8 @@ import Synchronization
 /// of record serialization (``BinaryRecord`` is the fast one).
 ///
 /// Format (read back by ``BinaryDecoder``):
-/// - primitives as in ``BinaryRecord`` (zig-zag/varint integers, bit-pattern
-///   floats, length-prefixed UTF-8 strings);
+/// - primitives as in ``BinaryRecord`` (`Int8`/`UInt8` one byte, wider integers
+///   zig-zag/varint, bit-pattern floats, length-prefixed UTF-8 strings);
 /// - keyed containers write their values in order, **without keys**: decoding
 ///   relies on the same order, which holds for synthesized `Codable`. The one
 ///   exception is the top container of an enum, whose entries carry their key
@@ -40,6 +40,14 @@ public struct BinaryEncoder: Sendable {
     public func encode<T: Encodable>(_ value: T) throws(StorageError) -> [UInt8] {
         var w = ByteWriter()
         try encode(value, into: &w)
+        return w.bytes
+    }
+
+    /// The encoding of `value` in a delimited ``SerializedFrame`` of `kind`, as a new array
+    /// (read back with ``BinaryDecoder/decode(_:framedAs:from:)``).
+    public func encode<T: Encodable>(_ value: T, framedAs kind: SerializedFrame.Kind) throws(StorageError) -> [UInt8] {
+        var w = ByteWriter()
+        try SerializedFrame.write(kind, into: &w) { (w: inout ByteWriter) throws(StorageError) in try encode(value, into: &w) }
         return w.bytes
     }
 }
@@ -131,6 +139,8 @@ final class _BinaryEncoding: Encoder {
     func put(_ v: String) { v.write(to: &writer) }
     func put(_ v: Double) { writer.writeUInt64(v.bitPattern) }
     func put(_ v: Float) { writer.writeUInt32(v.bitPattern) }
+    func put(_ v: UInt8) { writer.write(v) }
+    func put(_ v: Int8) { writer.write(UInt8(bitPattern: v)) }
     func put<I: FixedWidthInteger & SignedInteger>(signed v: I) { writer.writeZigZag(Int64(v)) }
     func put<I: FixedWidthInteger & UnsignedInteger>(unsigned v: I) { writer.writeVarInt(UInt64(v)) }
 }
@@ -145,12 +155,12 @@ struct _BinarySingleValueEncoding: SingleValueEncodingContainer {
     mutating func encode(_ v: Double) throws { encoder.put(v) }
     mutating func encode(_ v: Float) throws { encoder.put(v) }
     mutating func encode(_ v: Int) throws { encoder.put(signed: v) }
-    mutating func encode(_ v: Int8) throws { encoder.put(signed: v) }
+    mutating func encode(_ v: Int8) throws { encoder.put(v) }
     mutating func encode(_ v: Int16) throws { encoder.put(signed: v) }
     mutating func encode(_ v: Int32) throws { encoder.put(signed: v) }
     mutating func encode(_ v: Int64) throws { encoder.put(signed: v) }
     mutating func encode(_ v: UInt) throws { encoder.put(unsigned: v) }
-    mutating func encode(_ v: UInt8) throws { encoder.put(unsigned: v) }
+    mutating func encode(_ v: UInt8) throws { encoder.put(v) }
     mutating func encode(_ v: UInt16) throws { encoder.put(unsigned: v) }
     mutating func encode(_ v: UInt32) throws { encoder.put(unsigned: v) }
     mutating func encode(_ v: UInt64) throws { encoder.put(unsigned: v) }
@@ -175,9 +185,7 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
         guard let c = UInt32(exactly: count) else {
             throw StorageError.notSerializable("unkeyed container with more than \(UInt32.max) elements")
         }
-        encoder.writer.bytes.withUnsafeMutableBytes {
-            $0.storeBytes(of: c.littleEndian, toByteOffset: countPosition, as: UInt32.self)
-        }
+        encoder.writer.setUInt32(c, at: countPosition)
     }
 
     mutating func encodeNil() throws { try bump(); encoder.writer.write(0) }
@@ -186,12 +194,12 @@ struct _BinaryUnkeyedEncoding: UnkeyedEncodingContainer {
     mutating func encode(_ v: Double) throws { try bump(); encoder.put(v) }
     mutating func encode(_ v: Float) throws { try bump(); encoder.put(v) }
     mutating func encode(_ v: Int) throws { try bump(); encoder.put(signed: v) }
-    mutating func encode(_ v: Int8) throws { try bump(); encoder.put(signed: v) }
+    mutating func encode(_ v: Int8) throws { try bump(); encoder.put(v) }
     mutating func encode(_ v: Int16) throws { try bump(); encoder.put(signed: v) }
     mutating func encode(_ v: Int32) throws { try bump(); encoder.put(signed: v) }
     mutating func encode(_ v: Int64) throws { try bump(); encoder.put(signed: v) }
     mutating func encode(_ v: UInt) throws { try bump(); encoder.put(unsigned: v) }
-    mutating func encode(_ v: UInt8) throws { try bump(); encoder.put(unsigned: v) }
+    mutating func encode(_ v: UInt8) throws { try bump(); encoder.put(v) }
     mutating func encode(_ v: UInt16) throws { try bump(); encoder.put(unsigned: v) }
     mutating func encode(_ v: UInt32) throws { try bump(); encoder.put(unsigned: v) }
     mutating func encode(_ v: UInt64) throws { try bump(); encoder.put(unsigned: v) }
@@ -231,12 +239,12 @@ struct _BinaryKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ v: Double, forKey k: Key) throws { key(k); encoder.put(v) }
     mutating func encode(_ v: Float, forKey k: Key) throws { key(k); encoder.put(v) }
     mutating func encode(_ v: Int, forKey k: Key) throws { key(k); encoder.put(signed: v) }
-    mutating func encode(_ v: Int8, forKey k: Key) throws { key(k); encoder.put(signed: v) }
+    mutating func encode(_ v: Int8, forKey k: Key) throws { key(k); encoder.put(v) }
     mutating func encode(_ v: Int16, forKey k: Key) throws { key(k); encoder.put(signed: v) }
     mutating func encode(_ v: Int32, forKey k: Key) throws { key(k); encoder.put(signed: v) }
     mutating func encode(_ v: Int64, forKey k: Key) throws { key(k); encoder.put(signed: v) }
     mutating func encode(_ v: UInt, forKey k: Key) throws { key(k); encoder.put(unsigned: v) }
-    mutating func encode(_ v: UInt8, forKey k: Key) throws { key(k); encoder.put(unsigned: v) }
+    mutating func encode(_ v: UInt8, forKey k: Key) throws { key(k); encoder.put(v) }
     mutating func encode(_ v: UInt16, forKey k: Key) throws { key(k); encoder.put(unsigned: v) }
     mutating func encode(_ v: UInt32, forKey k: Key) throws { key(k); encoder.put(unsigned: v) }
     mutating func encode(_ v: UInt64, forKey k: Key) throws { key(k); encoder.put(unsigned: v) }

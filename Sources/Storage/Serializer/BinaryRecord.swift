@@ -1,5 +1,6 @@
 /// A value with a compact, hand-written binary form: the fast path of record
-/// serialization, used by ``RecordCodec`` whenever the record type conforms.
+/// serialization, used by ``ElementCodec/codable`` whenever the record type conforms, and the
+/// form of the fields of RPC messages.
 ///
 /// Signed integers are zig-zag varints, unsigned ones varints (`Int8`/`UInt8`
 /// a single byte), floating point their IEEE bit patterns, `String` and

@@ -7,6 +7,7 @@ public struct ByteReader: Sendable {
     /// The next byte to read.
     public var position: Int
 
+    /// A reader of `bytes`, starting at `position`.
     @inlinable
     public init(_ bytes: [UInt8], position: Int = 0) {
         self.bytes = bytes
@@ -18,6 +19,7 @@ public struct ByteReader: Sendable {
     /// Bytes left to read.
     @inlinable public var remaining: Int { bytes.count - position }
 
+    /// Reads one byte.
     @inlinable
     public mutating func readByte() throws(StorageError) -> UInt8 {
         guard position < bytes.count else { throw .corrupt("record stream ends in the middle of a value") }
@@ -26,6 +28,7 @@ public struct ByteReader: Sendable {
         return b
     }
 
+    /// Reads a LEB128 varint written by ``ByteWriter/writeVarInt(_:)``.
     @inlinable
     public mutating func readVarInt() throws(StorageError) -> UInt64 {
         var result: UInt64 = 0
@@ -41,12 +44,23 @@ public struct ByteReader: Sendable {
         }
     }
 
+    /// Reads a zig-zag varint written by ``ByteWriter/writeZigZag(_:)``.
     @inlinable
     public mutating func readZigZag() throws(StorageError) -> Int64 {
         let u = try readVarInt()
         return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
     }
 
+    /// Reads 2 bytes, little-endian.
+    @inlinable
+    public mutating func readUInt16() throws(StorageError) -> UInt16 {
+        guard remaining >= 2 else { throw .corrupt("record stream ends inside a 2-byte integer") }
+        let v = UInt16(bytes[position]) | UInt16(bytes[position + 1]) << 8
+        position += 2
+        return v
+    }
+
+    /// Reads 4 bytes, little-endian.
     @inlinable
     public mutating func readUInt32() throws(StorageError) -> UInt32 {
         guard remaining >= 4 else { throw .corrupt("record stream ends inside a 4-byte integer") }
@@ -56,6 +70,7 @@ public struct ByteReader: Sendable {
         return v
     }
 
+    /// Reads 8 bytes, little-endian.
     @inlinable
     public mutating func readUInt64() throws(StorageError) -> UInt64 {
         guard remaining >= 8 else { throw .corrupt("record stream ends inside an 8-byte integer") }
@@ -82,5 +97,16 @@ public struct ByteReader: Sendable {
         let n = try readVarInt()
         guard n <= UInt64(remaining) else { throw .corrupt("length \(n) runs past the end of the block") }
         return try readBytes(Int(n))
+    }
+
+    /// Reads a varint count of `what` (items that each take at least one byte): a count larger
+    /// than the bytes left is damage, refused before anything is allocated for it.
+    @inlinable
+    public mutating func readCount(of what: String) throws(StorageError) -> Int {
+        let n = try readVarInt()
+        guard n <= UInt64(remaining) else {
+            throw .corrupt("\(n) \(what) announced but only \(remaining) bytes left")
+        }
+        return Int(n)
     }
 }

@@ -19,6 +19,7 @@ public struct ByteWriter: Sendable {
     /// Forgets what was written, keeping the allocated capacity.
     @inlinable public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 
+    /// Writes one byte.
     @inlinable public mutating func write(_ byte: UInt8) { bytes.append(byte) }
 
     /// Writes `value` in LEB128: 1 byte below 128, at most 10 bytes.
@@ -38,21 +39,45 @@ public struct ByteWriter: Sendable {
         writeVarInt(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
+    /// Writes `value` as 2 bytes, little-endian.
+    @inlinable
+    public mutating func writeUInt16(_ value: UInt16) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes `value` as 4 bytes, little-endian.
     @inlinable
     public mutating func writeUInt32(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Writes `value` as 8 bytes, little-endian.
     @inlinable
     public mutating func writeUInt64(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Overwrites the 4 bytes at `offset` (written earlier, e.g. as a placeholder) with `value`, little-endian.
+    @inlinable
+    public mutating func setUInt32(_ value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset + 4 <= bytes.count, "setUInt32 at \(offset) outside the \(bytes.count) bytes written")
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    }
+
+    /// Overwrites the 8 bytes at `offset` (written earlier, e.g. as a placeholder) with `value`, little-endian.
+    @inlinable
+    public mutating func setUInt64(_ value: UInt64, at offset: Int) {
+        precondition(offset >= 0 && offset + 8 <= bytes.count, "setUInt64 at \(offset) outside the \(bytes.count) bytes written")
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self) }
+    }
+
+    /// Writes the bytes of `data` as they are.
     @inlinable
     public mutating func write<C: Collection>(contentsOf data: C) where C.Element == UInt8 {
         bytes.append(contentsOf: data)
     }
 
+    /// Writes the bytes of `raw` as they are.
     @inlinable
     public mutating func write(raw: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: raw)
