@@ -51,12 +51,6 @@ extension ElementCodec where T == Void {
     static var void: ElementCodec<Void> { ElementCodec(write: { _, _ in }, read: { _ in () }) }
 }
 
-/// Runs a result task without knowing T and U statically.
-protocol ResultTaskRunning {
-    func runResultTask(rdd: any LineageNode, partition: Int, context: TaskContext) throws -> TaskResultValue
-    func runEncodedResultTask(rdd: any LineageNode, partition: Int, context: TaskContext) throws -> [UInt8]
-}
-
 extension ResultFunction: ResultTaskRunning {
     func runResultTask(rdd: any LineageNode, partition: Int, context: TaskContext) throws -> TaskResultValue {
         guard let typed = rdd as? RDD<T> else {
@@ -74,21 +68,4 @@ extension ResultFunction: ResultTaskRunning {
         return try resultCodec.encode(try body(context, try typed.iterator(partition, context)), framedAs: .taskResult)
     }
 
-}
-
-/// Runs a shuffle map task without knowing the key and value types statically.
-protocol ShuffleMapRunning {
-    func runMapTask(partition: Int, context: TaskContext) throws -> MapStatus
-}
-
-/// A task binary that cannot be decoded.
-enum TaskBinaryError: Error, CustomStringConvertible {
-    case mismatch(String)
-    case unknown(String)
-    var description: String {
-        switch self {
-        case .mismatch(let s): return "task binary mismatch: \(s)"
-        case .unknown(let s): return "unknown task binary: \(s)"
-        }
-    }
 }

@@ -1,0 +1,14 @@
+import Runtime
+import Scheduler
+import Storage
+
+@usableFromInline
+enum LeftOuterJoinOperator<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype,
+                           W: Codable & SendableMetatype>: RDDOperator {
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        try i.input(0, as: RDD<(K, V)>.self).leftOuterJoinRDD(i.input(1, as: RDD<(K, W)>.self),
+                                                              numPartitions: i.params(PartitionerShape.self).numPartitions,
+                                                              file: i.file, line: i.line)
+    }
+}

@@ -1,0 +1,15 @@
+import Runtime
+import Scheduler
+import Storage
+
+// The operator types of transformations: each replays its operator on the rebuilt input with
+// the shipped functions and parameters (see RDDOperator). Replays go through the same
+// `@inlinable` operator bodies as the driver's calls, so they run the same code.
+
+@usableFromInline
+enum MapOperator<T, U>: RDDOperator {
+    @inlinable
+    static func replay(_ i: ReplayInput) throws -> AnyObject {
+        try i.input(0, as: RDD<T>.self).mapRDD(i.function(0, T.self, U.self), file: i.file, line: i.line)
+    }
+}
