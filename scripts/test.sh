@@ -5,12 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 
+# The module graph, file sizes and one idea per file, as the README's Modules section says.
+scripts/layout-check.sh
 swift build
 # The size estimator is checked against malloc's process-wide counters: in a run of its own,
 # so that no other test allocates meanwhile.
 ENGINE_MALLOC_TESTS=1 swift test --filter SizeEstimatorAgainstMalloc
 # Everything (the end-to-end tests run the built engine-submit and word-count executables).
 swift test --skip-build "$@"
+
+# The Engine's DocC catalog builds with no warnings, and every public declaration has a ///
+# comment (scripts/docs.sh). Not run when arguments select tests.
+if [ $# -eq 0 ]; then
+  scripts/docs.sh
+fi
 
 # Executors on separate hosts: network namespaces, one host's link cut mid-job. Needs root
 # and namespaces (the script says which prerequisite is missing and exits 2: skipped then).

@@ -108,13 +108,6 @@ package final class ClusterDriver: Sendable {
         blockServer.withLock { $0 }?.shutdown()
     }
 
-    /// Tells every registered executor to remove RDD `id`'s cached blocks.
-    package func removeRdd(_ id: Int) { tellExecutors(.removeRdd(id)) }
-    /// Tells every registered executor to remove shuffle `id`'s files.
-    package func removeShuffle(_ id: Int) { tellExecutors(.removeShuffle(id)) }
-    /// Tells every registered executor to remove broadcast `id`'s value and pieces.
-    package func removeBroadcast(_ id: Int) { tellExecutors(.removeBroadcast(id)) }
-
     /// Tells every registered executor to carry out `removal` (`.removeRdd`, `.removeShuffle` or
     /// `.removeBroadcast`). With a `timeout`, asks instead and waits up to that long for each to
     /// answer that it has, as Spark's blocking removals; returns the executors that did not, with why.
@@ -139,6 +132,9 @@ package final class ClusterDriver: Sendable {
         }
         return failures.withLock { $0 }
     }
+
+    /// Tells every registered executor to drop its copy of broadcast `id` (`Broadcast.unpersist`).
+    package func removeBroadcast(_ id: Int) { tellExecutors(.removeBroadcast(id)) }
 
     /// Sends `message` (a removal) to every registered executor, as the BlockManagerMaster
     /// tells the block managers to remove an RDD's, a shuffle's or a broadcast's blocks.
