@@ -4,8 +4,8 @@
 #
 #   scripts/docs.sh [OUTPUT_DIR]      # default: .build/docs/Engine.doccarchive
 #
-# Then checks that the Engine target has no public declaration without a /// comment
-# (scripts/undocumented.py --check Engine). Exit status 0 when both pass.
+# Then checks that no target under Sources/ has a public or package declaration without a ///
+# comment (scripts/undocumented.py --check TARGET for each). Exit status 0 when both pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
@@ -28,4 +28,4 @@ if [ "$status" -ne 0 ] || [ "$docc_warnings" -ne 0 ]; then
 fi
 echo "docs: Engine documentation built without warnings: $out"
 
-python3 scripts/undocumented.py --check Engine Engine
+python3 scripts/undocumented.py $(cd Sources && for t in */; do printf -- '--check %s ' "${t%/}"; done)

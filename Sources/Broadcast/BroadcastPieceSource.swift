@@ -15,7 +15,9 @@ public protocol BroadcastPieceSource: Sendable {
 }
 
 extension BroadcastPieceSource {
+    /// Only this source, for sources that know of no other holder (a block manager in this process).
     public func holders(of id: BlockId) -> [any BroadcastPieceSource] { [self] }
+    /// `source`, for sources that do not name themselves.
     public var holderName: String { "source" }
 }
 
@@ -27,10 +29,11 @@ public struct BlockManagerPieceSource: BroadcastPieceSource {
     /// A source reading `blockManager`.
     public init(blockManager: BlockManager) { self.blockManager = blockManager }
 
-    /// The block's bytes from `blockManager`'s memory store.
+    /// The block's bytes from `blockManager`'s memory store, else its disk store; nil if neither holds it.
     public func fetchBlock(_ id: BlockId) throws(StorageError) -> [UInt8]? {
         blockManager.getBytes(id)
     }
 
+    /// The executor id of the block manager read: `driver` or `exec-2`.
     public var holderName: String { blockManager.blockManagerId.executorId }
 }

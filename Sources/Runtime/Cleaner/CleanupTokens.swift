@@ -9,6 +9,7 @@ import Synchronization
 package final class CleanupTokens: Sendable {
     private let tokens = Mutex<[CleanupToken]>([])
 
+    /// An object's holder with no tokens yet; ``register(_:with:)`` adds them.
     package init() {}
 
     /// Registers `task` with `cleaner` unless this object holds a token for it already; no-op without a cleaner.

@@ -29,6 +29,8 @@ package final class ContextCleaner: Sendable {
 
     private enum ThreadState { case notStarted, running, stopped }
 
+    /// A cleaner that carries out its tasks through `actions`, not yet started (call ``start()``);
+    /// the driver's comes from ``forDriver(conf:actions:logger:)``.
     package init(actions: any CleanupActions, blocking: Bool = true, cleanCheckpoints: Bool = false,
                  logger: Logger = Logger(label: "engine.ContextCleaner")) {
         self.actions = actions

@@ -19,6 +19,8 @@ package struct DriverRemovals: CleanupActions {
     /// How long a blocking removal waits for the executors (`engine.network.timeout`).
     let timeout: Double
 
+    /// Removals through `env`'s BlockManager, BlockManagerMaster, MapOutputTracker, ShuffleManager and
+    /// BroadcastManager; `cluster` is nil in local mode, and `timeout` bounds a blocking removal's wait.
     package init(environment env: TaskEnvironment, dagScheduler: DAGScheduler?, cluster: ClusterDriver?, timeout: Double) {
         blockManager = env.blockManager
         blockManagerMaster = env.blockManagerMaster
@@ -73,8 +75,11 @@ package struct DriverRemovals: CleanupActions {
 
 /// A blocking removal that some executors did not confirm (they may be gone, or slow).
 package struct RemovalNotAcknowledged: Error, CustomStringConvertible {
+    /// What was being removed, as the message names it: `RDD 3`, `shuffle 1`, `broadcast 2`.
     package let what: String
+    /// The executors that did not acknowledge the removal within the timeout.
     package let executors: [String]
+    /// Names the removal and the executors that did not confirm it.
     package var description: String {
         "the removal of \(what) was not acknowledged by \(executors.joined(separator: "; "))"
     }

@@ -112,12 +112,18 @@ public enum EngineKeys {
         "engine.driver.host", default: "127.0.0.1",
         doc: "with local-cluster, the address the driver listens on for its executors")
 
+    /// `engine.cleaner.referenceTracking` (true): run the ContextCleaner, which removes the shuffles,
+    /// cached RDD blocks and broadcasts the job no longer refers to, as Spark's `spark.cleaner.referenceTracking`.
     public static let cleanerReferenceTracking = ConfigKey<Bool>.bool(
         "engine.cleaner.referenceTracking", default: true,
         doc: "remove the shuffles, cached RDD blocks and broadcasts the job no longer refers to (the ContextCleaner)")
+    /// `engine.cleaner.referenceTracking.blocking` (true): the cleaner waits for every executor to
+    /// acknowledge each removal, as Spark's `spark.cleaner.referenceTracking.blocking`.
     public static let cleanerReferenceTrackingBlocking = ConfigKey<Bool>.bool(
         "engine.cleaner.referenceTracking.blocking", default: true,
         doc: "the cleaner waits for every executor to acknowledge each removal")
+    /// `engine.cleaner.referenceTracking.cleanCheckpoints` (false): also delete an RDD's checkpoint files
+    /// once the job no longer refers to it, as Spark's `spark.cleaner.referenceTracking.cleanCheckpoints`.
     public static let cleanerCleanCheckpoints = ConfigKey<Bool>.bool(
         "engine.cleaner.referenceTracking.cleanCheckpoints", default: false,
         doc: "also remove a checkpointed RDD's files once the job no longer refers to the RDD")

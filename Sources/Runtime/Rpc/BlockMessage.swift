@@ -35,15 +35,25 @@ public enum BlockMessage: Sendable, Equatable {
 
     /// The number each message type is sent as.
     public enum MessageType: UInt16, Sendable, CaseIterable {
+        /// 16: ``BlockMessage/fetchBlock(_:offset:length:)``, a byte range of a block, and its answer.
         case fetchBlock = 16
+        /// 17: an executor's ask for where a shuffle's map outputs are, and its answer.
         case getMapOutputStatuses = 17
+        /// 18: an executor's BlockManager announcing itself to the driver.
         case registerBlockManager = 18
+        /// 19: a BlockManager reporting that it now holds a block, or no longer does.
         case updateBlockInfo = 19
+        /// 20: an ask for the BlockManagers holding a block; also the type of every managers-list answer.
         case getLocations = 20
+        /// 21: an ask for the other executors' BlockManagers to replicate to (answered as a ``getLocations`` list).
         case getPeers = 21
+        /// 22: the driver's order to drop an RDD's cached blocks.
         case removeRdd = 22
+        /// 23: the driver's order to delete a shuffle's map output files.
         case removeShuffle = 23
+        /// 24: the driver's order to drop a broadcast's value and pieces.
         case removeBroadcast = 24
+        /// 25: a block replica pushed to a peer executor.
         case putBlock = 25
     }
 

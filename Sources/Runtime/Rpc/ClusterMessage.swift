@@ -38,14 +38,24 @@ public enum ClusterMessage: Sendable {
 
     /// The number each message type is sent as.
     public enum MessageType: UInt16, Sendable, CaseIterable {
+        /// 1: Spark's RegisterExecutor, an executor asking the driver to accept it.
         case registerExecutor = 1
+        /// 2: RegisteredExecutor, the driver accepting an executor.
         case registeredExecutor = 2
+        /// 3: RegisterExecutorFailed, the driver refusing an executor (which then exits).
         case registerExecutorFailed = 3
+        /// 4: LaunchTask, a task sent to an executor to run.
         case launchTask = 4
+        /// 5: StatusUpdate, a task's end (result or failure) and metrics, sent to the driver.
         case statusUpdate = 5
+        /// 6: KillTask, the driver stopping a running task.
         case killTask = 6
+        /// 7: Heartbeat, an executor's liveness report with its running tasks' metrics.
         case heartbeat = 7
+        /// 8: StopExecutor, the driver shutting an executor down.
         case stopExecutor = 8
+        /// 9: RetrieveAppConfig (Spark's RetrieveSparkAppConfig), an executor asking for the driver's
+        /// configuration, and its answer.
         case retrieveAppConfig = 9
 
         /// Spark's name of the message: `RegisterExecutor`.

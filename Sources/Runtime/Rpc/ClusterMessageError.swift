@@ -15,6 +15,8 @@ public enum ClusterMessageError: Error, CustomStringConvertible, Sendable, Equat
     /// A task's result is not bytes: only `[UInt8]` results cross to the driver.
     case resultNotSerializable(taskId: Int64, type: String)
 
+    /// The fault in words, with what to do where the usual cause is known: driver and executors
+    /// from different builds, or a task result that is not bytes.
     public var description: String {
         switch self {
         case .malformed(let message, let detail):

@@ -4,10 +4,15 @@ import Storage
 /// combiner, later values merge into it, and combiners from different map tasks merge.
 /// Merges work in place so that growing combiners (lists) are not copied.
 public struct Aggregator<V, C>: Sendable {
+    /// Makes a key's combiner from its first value in a task.
     @usableFromInline package let createCombiner: @Sendable (V) throws -> C
+    /// Folds one more value of the key into its combiner, in place (within a task).
     @usableFromInline package let mergeValue: @Sendable (inout C, V) throws -> Void
+    /// Merges another combiner of the same key into this one, in place (across map tasks and spill runs).
     @usableFromInline package let mergeCombiners: @Sendable (inout C, C) throws -> Void
 
+    /// An aggregator of Spark's three `combineByKey` functions; `@Sendable` because they travel in
+    /// task binaries and run on executor threads.
     @inlinable
     public init(createCombiner: @escaping @Sendable (V) throws -> C,
                 mergeValue: @escaping @Sendable (inout C, V) throws -> Void,

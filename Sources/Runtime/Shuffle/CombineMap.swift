@@ -15,12 +15,17 @@ import Storage
 /// Invariant: entries `0..<count` are initialized; the index holds each of `1...count` once.
 @usableFromInline
 package final class CombineMap<K: Hashable, C> {
+    /// One key's slot in the dense entry array: its hash, the key and its combiner.
     @usableFromInline
     package struct Entry {
+        /// The key's ``FastHash`` hash, kept so that growing the index and ordering a spill need no rehash.
         @usableFromInline package var hash: UInt64
+        /// The key; compared with `==` only when the hashes are equal.
         @usableFromInline package var key: K
+        /// The key's combiner, merged in place by ``CombineMap/upsert(_:_:create:merge:)``.
         @usableFromInline package var value: C
 
+        /// An entry of these three fields.
         @inlinable package init(hash: UInt64, key: K, value: C) {
             self.hash = hash
             self.key = key
@@ -28,14 +33,24 @@ package final class CombineMap<K: Hashable, C> {
         }
     }
 
+    /// The map's mutable state, behind ``CombineMap/table`` so that updates need no exclusivity checks.
+    ///
+    /// Invariant: `indexCapacity` is a power of two and at least twice `count`; `count <= entryCapacity`,
+    /// and `entries[0..<count]` are initialized.
     @usableFromInline
     package struct Table {
+        /// The `indexCapacity` open-addressing slots: `n + 1` for entry `n`, 0 for an empty slot.
         @usableFromInline package var index: UnsafeMutablePointer<UInt32>
+        /// Number of index slots, a power of two (the probe mask is `indexCapacity - 1`).
         @usableFromInline package var indexCapacity: Int
+        /// The dense entry array, in insertion order.
         @usableFromInline package var entries: UnsafeMutablePointer<Entry>
+        /// Entries the array has room for; doubled by ``CombineMap/growEntries()`` when full.
         @usableFromInline package var entryCapacity: Int
+        /// Entries initialized, which is the number of keys.
         @usableFromInline package var count: Int
 
+        /// A table over these buffers; the caller has zeroed `index` and initialized `entries[0..<count]`.
         @inlinable
         package init(index: UnsafeMutablePointer<UInt32>, indexCapacity: Int, entries: UnsafeMutablePointer<Entry>,
              entryCapacity: Int, count: Int) {
@@ -47,8 +62,10 @@ package final class CombineMap<K: Hashable, C> {
         }
     }
 
+    /// The map's one ``Table``, allocated by `init` and freed, with its buffers, by `deinit`.
     @usableFromInline package let table: UnsafeMutablePointer<Table>
 
+    /// An empty map with room for at least `capacity` keys before it grows.
     @inlinable
     package init(capacity initial: Int = 1024) {
         var c = 16
@@ -103,6 +120,7 @@ package final class CombineMap<K: Hashable, C> {
     /// Most keys a map can index (entry numbers are 32-bit).
     @usableFromInline package static var maxKeys: Int { Int(UInt32.max) / 2 }
 
+    /// Doubles the entry array, moving the entries; traps past ``maxKeys`` (spilling maps stop before).
     @inlinable
     package func growEntries() {
         let t = table.pointee
@@ -115,6 +133,7 @@ package final class CombineMap<K: Hashable, C> {
         table.pointee.entryCapacity = t.entryCapacity * 2
     }
 
+    /// Doubles the index and re-inserts every entry number by its stored hash, so it stays at most half full.
     @inlinable
     package func growIndex() {
         let t = table.pointee

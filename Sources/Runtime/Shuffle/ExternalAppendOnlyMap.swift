@@ -22,8 +22,10 @@ import Storage
 /// combiner is split among the runs and the map, never duplicated within one.
 @usableFromInline
 package final class ExternalAppendOnlyMap<K: Hashable, C> {
+    /// Updates between two memory checks, so that the per-record cost of memory accounting is one counter.
     @usableFromInline package static var checkInterval: Int { 64 }
 
+    /// The in-memory map that updates go to; emptied at each spill.
     @usableFromInline package let map = CombineMap<K, C>()
     /// Updates since the map was created; memory is checked when it reaches `nextCheck`.
     @usableFromInline @exclusivity(unchecked) var updates = 0

@@ -14,6 +14,8 @@ import Storage
 /// Invariant: every run is sorted by `less`; each record is in exactly one run or the buffer.
 @usableFromInline
 package final class ExternalSorter<K, V> {
+    /// Records not yet spilled, in insertion order; when nothing spilled, the caller takes it back
+    /// and sorts it itself.
     @usableFromInline @exclusivity(unchecked) package var buffer: [(K, V)] = []
     @usableFromInline @exclusivity(unchecked) var nextCheck = 64
 
@@ -32,6 +34,8 @@ package final class ExternalSorter<K, V> {
     private var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
     private var scratch = ByteWriter()
 
+    /// A sorter for `context`'s task: `key` and `value` encode spilled records, `less` orders keys
+    /// in the merge, and `sortRun` sorts the buffer in place before it is spilled or merged.
     @usableFromInline
     package init(context: TaskContext, key: ElementCodec<K>, value: ElementCodec<V>, less: @escaping (K, K) -> Bool,
          sortRun: @escaping (inout [(K, V)]) -> Void) {

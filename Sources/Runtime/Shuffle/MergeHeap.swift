@@ -6,15 +6,19 @@ import Storage
 /// Invariant: `items[i]` is not less-than-ordered after `items[(i - 1) / 2]`.
 @usableFromInline
 package struct MergeHeap {
+    /// The heap array of source numbers; `items[0]` is the source whose head is smallest.
     @usableFromInline package var items: [Int] = []
 
+    /// An empty heap.
     @usableFromInline
     package init() {}
 
+    /// True when no source is in the heap: every source pushed was popped and not pushed again.
     @usableFromInline package var isEmpty: Bool { items.isEmpty }
     /// The source whose head is smallest.
     @usableFromInline package var top: Int? { items.first }
 
+    /// Adds `source`, whose head the caller has already set, and sifts it up by `less`.
     @usableFromInline
     package mutating func push(_ source: Int, by less: (Int, Int) -> Bool) {
         items.append(source)
@@ -27,6 +31,8 @@ package struct MergeHeap {
         }
     }
 
+    /// Removes and returns the source whose head is smallest, or nil when empty; the caller
+    /// pushes it back once it has read that source's next head.
     @usableFromInline @discardableResult
     package mutating func pop(by less: (Int, Int) -> Bool) -> Int? {
         guard !items.isEmpty else { return nil }

@@ -10,14 +10,20 @@ import Storage
 /// that cannot be read or fetched is a fetch failure, so the scheduler recomputes that map output.
 @usableFromInline
 package struct ShuffleSegments {
+    /// The shuffle whose map outputs are read.
     @usableFromInline package let shuffleId: Int
+    /// The reduce partition read: the segment taken from every map output.
     @usableFromInline package let reduceId: Int
+    /// The reading task: its environment locates and fetches the segments, its interruption stops
+    /// the read, and its metrics count the shuffle bytes read.
     @usableFromInline package let context: TaskContext
     /// The map index of the segment last returned by ``next()``, for fetch failures while decoding it.
     @usableFromInline package var currentMapIndex = -1
     /// The segments' stored bytes, in map order.
     let fetcher: ShuffleBlockFetcherIterator
 
+    /// Looks up where the map outputs are and starts fetching; throws ``MetadataFetchFailedError`` when
+    /// the outputs are unknown and ``FetchFailedError`` when the fetch cannot start.
     @usableFromInline
     package init(shuffleId: Int, reduceId: Int, context: TaskContext) throws {
         self.shuffleId = shuffleId

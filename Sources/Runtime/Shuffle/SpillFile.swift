@@ -13,6 +13,7 @@ package final class SpillFiles: Sendable {
     private let disk: DiskBlockManager
     private let paths = Mutex<Set<String>>([])
 
+    /// The spill files of `context`'s task; a task completion listener removes any left at its end.
     @usableFromInline
     package init(context: TaskContext) {
         disk = context.env.blockManager.diskBlockManager
@@ -48,6 +49,7 @@ package final class SpillFiles: Sendable {
 /// so a reader never sees a record cut in two.
 @usableFromInline
 package struct SpillWriter {
+    /// Raw bytes buffered before a frame is compressed and written: 64 KiB.
     @usableFromInline package static let frameSize = 64 * 1024
     let path: String
     private var fd: Int32
