@@ -124,7 +124,7 @@ package final class CombineMap<K: Hashable, C> {
     @inlinable
     package func growEntries() {
         let t = table.pointee
-        // Not reachable from a job's data: ExternalCombineMap spills the map before it holds maxKeys keys.
+        // Not reachable from a job's data: ExternalAppendOnlyMap spills the map before it holds maxKeys keys.
         precondition(t.entryCapacity < Self.maxKeys, "CombineMap: more than 2^31 keys in one task")
         let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: t.entryCapacity * 2)
         bigger.moveInitialize(from: t.entries, count: t.count)
