@@ -1,0 +1,40 @@
+import Engine
+import Foundation
+import Testing
+
+/// The two masters every API test runs in, from one source: `@Test(arguments: Master.both)`.
+///
+/// `.local` is `local[4]`. `.cluster` is `local-cluster[2,1,512]`: executors in other processes,
+/// so every function travels as it does for a user's job.
+enum Master: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case local
+    case cluster
+
+    /// Both masters, for `@Test(arguments:)`.
+    static let both: [Master] = [.local, .cluster]
+
+    var testDescription: String { self == .local ? "local[4]" : "local-cluster[2,1,512]" }
+
+    /// A new context on this master (quiet logs, no environment); the caller stops it.
+    func context(conf extra: [String: String] = [:]) throws -> EngineContext {
+        var conf = EngineConf(loadEnvironment: false)
+        conf.set("engine.log.level", "warning")
+        for (k, v) in extra { conf.set(k, v) }
+        switch self {
+        case .local:
+            return try EngineContext(master: "local[4]", appName: "engine-tests", conf: conf)
+        case .cluster:
+            // Stand-in until the test binary can host executors: every stage runs from its
+            // portable task binary, as executors in other processes run it.
+            conf.set("engine.test.portableTaskBinaries", "true")
+            return try EngineContext(master: "local[4]", appName: "engine-tests", conf: conf)
+        }
+    }
+}
+
+/// Runs `body` with a fresh context on `master`, stopping it afterwards.
+func withContext<R>(_ master: Master, conf extra: [String: String] = [:], _ body: (EngineContext) throws -> R) throws -> R {
+    let ctx = try master.context(conf: extra)
+    defer { ctx.stop() }
+    return try body(ctx)
+}
