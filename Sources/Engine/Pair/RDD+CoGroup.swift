@@ -7,8 +7,10 @@ extension RDD {
     /// a side already partitioned by the result's partitioner is read directly (narrow), the other is shuffled.
     ///
     /// Mirrors Spark's `PairRDDFunctions.cogroup`. Partitioned by `partitioner`, else
-    /// `HashPartitioner(numPartitions)`, else this RDD's or `other`'s partitioner, else a
-    /// ``HashPartitioner`` over ``EngineContext/defaultParallelism``.
+    /// `HashPartitioner(numPartitions)`, else as Spark's defaultPartitioner: the partitioner of
+    /// this RDD or `other` (the one with more partitions, unless it has ten times fewer than the
+    /// larger RDD and fewer than the default count), else a ``HashPartitioner`` over
+    /// `engine.default.parallelism` when set, else over the larger RDD's partition count.
     @inlinable
     public func cogroup<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
@@ -22,13 +24,11 @@ extension RDD {
                                             requested: numPartitions, operation: "cogroup", callSite: makeCallSite(file, line)))
     }
 
-    /// The partitioner of a two-RDD operation: explicit count, else an existing partitioner, else the default.
+    /// The partitioner of a two-RDD operation: explicit count, else Spark's defaultPartitioner
+    /// over both (see ``DefaultPartitioner``).
     @inlinable
     func pairPartitioner<U>(_ other: RDD<U>, _ numPartitions: Int?) -> any Partitioner {
-        if let n = numPartitions { return HashPartitioner(atLeastOne: n) }
-        if let p = partitioner { return p }
-        if let p = other.partitioner { return p }
-        return HashPartitioner(atLeastOne: context.defaultParallelism)
+        defaultPartitioner(numPartitions, others: [(other.partitioner, other.numPartitions)])
     }
 
     @inlinable

@@ -90,14 +90,10 @@ extension RDD {
         }
     }
 
-    /// The partitioner a by-key operation uses: `numPartitions` given, else this RDD's if it has one,
-    /// else a HashPartitioner over the default parallelism.
+    /// The partitioner a by-key operation uses: `numPartitions` given, else Spark's
+    /// defaultPartitioner (see ``DefaultPartitioner``).
     @inlinable
-    func defaultPartitioner(_ numPartitions: Int?) -> any Partitioner {
-        if let n = numPartitions { return HashPartitioner(atLeastOne: n) }
-        if let p = partitioner { return p }
-        return HashPartitioner(atLeastOne: context.defaultParallelism)
-    }
+    func defaultPartitioner(_ numPartitions: Int?) -> any Partitioner { defaultPartitioner(numPartitions, others: []) }
 
     /// Combines the values of each key with an ``Aggregator``, as Spark's combineByKeyWithClassTag:
     /// no shuffle when this RDD is already partitioned by `partitioner`.
@@ -106,12 +102,26 @@ extension RDD {
         _ aggregator: Aggregator<V, C>, partitioner: any Partitioner, mapSideCombine: Bool,
         requested: Int? = nil, operation: String, callSite site: String
     ) -> RDD<(K, C)> where T == (K, V) {
+        combineByKey(aggregator, partitioner: partitioner, mapSideCombine: mapSideCombine, requested: requested,
+                     operation: operation, callSite: site, key: .codable, value: .codable, combiner: .codable)
+    }
+
+    /// ``combineByKey(_:partitioner:mapSideCombine:requested:operation:callSite:)`` with the codecs
+    /// of keys, values and combiners given (values and combiners of any serializable shape);
+    /// `refused` is why they cannot be serialized, reported by the first action.
+    @inlinable
+    func combineByKey<K: Hashable & SendableMetatype, V, C>(
+        _ aggregator: Aggregator<V, C>, partitioner: any Partitioner, mapSideCombine: Bool,
+        requested: Int? = nil, operation: String, callSite site: String,
+        key keyCodec: ElementCodec<K>, value valueCodec: ElementCodec<V>, combiner combinerCodec: ElementCodec<C>,
+        refused: String? = nil
+    ) -> RDD<(K, C)> where T == (K, V) {
         let bad = (requested ?? 1) < 1 ? "\(operation): numPartitions must be at least 1, got \(requested!)"
-            : partitionerError(partitioner, keyType: K.self, operation)
+            : refused ?? partitionerError(partitioner, keyType: K.self, operation)
         let pairs: RDD<(K, V)> = self
         if let mine = partitioner as (any Partitioner)?, let current = self.partitioner, current.isEqual(to: mine) {
             return derive(operation, callSite: site, preservesPartitioning: true, argumentError: bad) { _, ctx, input in
-                let map = ExternalAppendOnlyMap<K, C>(context: ctx, key: .codable, combiner: .codable,
+                let map = ExternalAppendOnlyMap<K, C>(context: ctx, key: keyCodec, combiner: combinerCodec,
                                                       mergeCombiners: aggregator.mergeCombiners)
                 while let chunk = try input.next() {
                     try ctx.checkInterrupted()
@@ -122,7 +132,6 @@ extension RDD {
         }
         let partition = partitionFunction(partitioner, keyType: K.self)
         let n = partitioner.numPartitions
-        let keyCodec = ElementCodec<K>.codable, valueCodec = ElementCodec<V>.codable, combinerCodec = ElementCodec<C>.codable
         let handle = mapSideCombine
             ? SortShuffleManager.registerShuffle(partition: partition, numPartitions: n, aggregator: aggregator,
                                                  key: keyCodec, combiner: combinerCodec)
@@ -145,9 +154,10 @@ extension RDD {
     /// `mergeCombiners` merges combiners of different partitions after the shuffle. With
     /// `mapSideCombine` (the default) values are combined before the shuffle, in an
     /// open-addressing map that spills sorted runs to disk when execution memory is refused.
-    /// Partitioned by `partitioner`, else `HashPartitioner(numPartitions)`, else this RDD's
-    /// partitioner, else a ``HashPartitioner`` over ``EngineContext/defaultParallelism``; when
-    /// this RDD is already partitioned that way there is no shuffle.
+    /// Partitioned by `partitioner`, else `HashPartitioner(numPartitions)`, else as Spark's
+    /// defaultPartitioner: this RDD's partitioner, else a ``HashPartitioner`` over
+    /// `engine.default.parallelism` when set, else over this RDD's partition count; when this
+    /// RDD is already partitioned that way there is no shuffle.
     ///
     /// A partitioner other than ``HashPartitioner`` cannot travel to executors in other processes
     /// yet (the job fails with `Task not serializable: …`). A count below 1 is reported by the

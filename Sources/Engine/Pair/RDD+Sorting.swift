@@ -32,15 +32,23 @@ extension RDD {
     func sortByKeyRDD<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V: Codable & SendableMetatype>(
         bounds: [K], ascending: Bool, file: String, line: Int
     ) -> RDD<(K, V)> where T == (K, V) {
+        sortByKeyRDD(bounds: bounds, ascending: ascending, file: file, line: line, value: .codable)
+    }
+
+    /// ``sortByKeyRDD(bounds:ascending:file:line:)`` with the values' codec given (values of any serializable shape).
+    @inlinable
+    func sortByKeyRDD<K: Comparable & Hashable & Codable & Sendable & SendableMetatype, V>(
+        bounds: [K], ascending: Bool, file: String, line: Int, value valueCodec: ElementCodec<V>
+    ) -> RDD<(K, V)> where T == (K, V) {
         let pairs: RDD<(K, V)> = self
         let site = makeCallSite(file, line)
         let partitioner = RangePartitioner<K>(bounds: bounds, ascending: ascending)
-        let shuffled = pairs.shuffled(partitioner, operation: "sortByKey", callSite: site, key: .codable, value: .codable)
+        let shuffled = pairs.shuffled(partitioner, operation: "sortByKey", callSite: site, key: .codable, value: valueCodec)
         return RDD<(K, V)>(context: context, kind: "ShuffledRDD", operation: "sortByKey",
                            numPartitions: shuffled.numPartitions, dependencies: shuffled.lineageDependencies,
                            partitioner: partitioner, callSite: site) { p, ctx in
             let sorter = ExternalSorter<K, V>(
-                context: ctx, key: .codable, value: .codable, less: ascending ? { $0 < $1 } : { $0 > $1 },
+                context: ctx, key: .codable, value: valueCodec, less: ascending ? { $0 < $1 } : { $0 > $1 },
                 sortRun: ascending ? { $0.sort { $0.0 < $1.0 } } : { $0.sort { $0.0 > $1.0 } })
             try shuffled.iterator(p, ctx).forEachChunk { chunk in
                 for (k, v) in chunk { try sorter.insert(k, v) }

@@ -1,26 +1,27 @@
 import Runtime
 import Scheduler
 import Storage
-import Synchronization
-import Threads
 
-/// Serializers of cached partitions: a chunk of records in the binary record format.
+/// Serializers of cached partitions, task results and shipped values: a chunk of records in the
+/// binary record format, with the codec ``ShapeCodecs`` builds for the record type.
 @usableFromInline
 enum PersistSerializers {
-    /// The serializer of `T` when it is Codable or a pair of Codable values (found at run time), else nil.
+    /// The serializer of `T` when it is Codable, or a tuple, optional or array of serializable
+    /// parts (`(K, (V, W?))`, `[(K, V)]`, …), else nil.
     @usableFromInline
     static func dynamic<T>(_: T.Type) -> BlockSerializer<T>? {
-        if let c = T.self as? any (Codable & SendableMetatype).Type { return opened(c, as: T.self) }
-        if _typeName(T.self).hasPrefix("(") {
-            let pairs = PairOfCodables<T>()
-            return BlockSerializer(encode: { try pairs.encode($0) }, decode: { try pairs.decode($0) })
-        }
-        return nil
+        guard let codec = try? ElementCodec<T>.shaped() else { return nil }
+        return BlockSerializer(codec)
     }
 
-    private static func opened<C: Codable & SendableMetatype, T>(_: C.Type, as _: T.Type) -> BlockSerializer<T> {
-        let codec = ElementCodec<C>.codable
-        // C is T itself (`dynamic` opened T.self as C), so neither `as!` can fail.
-        return BlockSerializer(ElementCodec<T>(write: { x, w in try codec.write(x as! C, &w) }, read: { r in try codec.read(&r) as! T }))
+    /// Why `T` cannot be serialized (nil when it can): names the part that is not Codable.
+    @usableFromInline
+    static func failure<T>(_: T.Type) -> String? {
+        do {
+            _ = try ElementCodec<T>.shaped()
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 }

@@ -78,7 +78,10 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
     /// The distinct records, through a shuffle.
     ///
     /// Mirrors Spark's `RDD.distinct`: as `map { ($0, 0) }.reduceByKey { a, _ in a }.keys`, with
-    /// `numPartitions` partitions (default: this RDD's count).
+    /// `numPartitions` partitions, else partitioned as Spark's defaultPartitioner: this RDD's
+    /// partitioner when it has one (then records are deduplicated within partitions, no
+    /// shuffle), else `engine.default.parallelism` when set, else this RDD's count. An RDD of
+    /// no partitions (``EngineContext/emptyRDD(of:file:line:)``) gives an empty result.
     @inlinable
     public func distinct(numPartitions: Int? = nil, file: String = #fileID, line: Int = #line) -> RDD<T> {
         let mark = context.idMark
@@ -90,7 +93,7 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
     @inlinable
     func distinctRDD(numPartitions: Int?, file: String, line: Int) -> RDD<T> {
         mapRDD({ ($0, UInt8(0)) }, file: file, line: line)
-            .reduceByKeyRDD(numPartitions: numPartitions ?? self.numPartitions, partitioner: nil, { a, _ in a },
+            .reduceByKeyRDD(numPartitions: numPartitions, partitioner: nil, { a, _ in a },
                             file: file, line: line)
             .keysRDD(callSite: makeCallSite(file, line))
     }

@@ -33,6 +33,33 @@ public enum FastHash {
         return mix(h ^ tail)
     }
 
+    /// The hash of a string, equal for strings Swift calls equal: canonically equivalent
+    /// strings (`"\u{E9}"` and `"e\u{301}"`, `"K"` and the Kelvin sign `"\u{212A}"`) hash
+    /// alike, as `==` and `hashValue` treat them. An ASCII string hashes its bytes (ASCII text
+    /// is already in normal form); any other hashes the bytes of its NFC form.
+    @inlinable
+    public static func string(_ s: String) -> UInt64 {
+        var s = s
+        if let h = s.withUTF8({ asciiBytes(UnsafeRawBufferPointer($0)) }) { return h }
+        return nonASCIIString(s)
+    }
+
+    /// ``bytes(_:)`` of `raw` when every byte is ASCII, else nil.
+    @inlinable
+    static func asciiBytes(_ raw: UnsafeRawBufferPointer) -> UInt64? {
+        var seen: UInt64 = 0
+        var i = 0
+        while i + 8 <= raw.count {
+            seen |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < raw.count {
+            seen |= UInt64(raw[i])
+            i += 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0 ? bytes(raw) : nil
+    }
+
     /// The engine's hash of a key: fast paths for ByteString and integers, else `hashValue`.
     /// In code specialized for `K` the type tests fold away and the hash is inlined.
     @inlinable
@@ -42,10 +69,7 @@ public enum FastHash {
         if K.self == Int.self { return mix(UInt64(bitPattern: Int64(key as! Int))) }
         if K.self == UInt64.self { return mix(key as! UInt64) }
         if K.self == Int32.self { return mix(UInt64(bitPattern: Int64(key as! Int32))) }
-        if K.self == String.self {
-            var s = key as! String
-            return s.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
-        }
+        if K.self == String.self { return string(key as! String) }
         return UInt64(bitPattern: Int64(key.hashValue))
     }
 }
