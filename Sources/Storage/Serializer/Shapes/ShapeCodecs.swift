@@ -48,7 +48,7 @@ public enum ShapeCodecs {
                 throw PartError(reason: "\(X.self) is a tuple of \(elements.count) elements (2 to 6 travel)")
             }
             var parts: [any ShapeNode] = []
-            for e in elements { parts.append(try anyNode(e.type)) }
+            for e in elements { parts.append(try anyNode(e)) }
             return try retyped(tuple(parts), as: X.self)
         }
         if let c = X.self as? any (Codable & SendableMetatype).Type { return try codableNode(c, as: X.self) }
