@@ -31,8 +31,8 @@ final class PersistState<T>: @unchecked Sendable {
                     + "assigned one; unpersist() it first"
             }
             if (newLevel.useDisk || !newLevel.deserialized) && newSerializer == nil {
-                return "\(rdd) cannot be persisted at \(newLevel): its records (\(T.self)) are not Codable; "
-                    + "use MEMORY_ONLY, or records of a Codable type"
+                return "\(rdd) cannot be persisted at \(newLevel): its records (\(T.self)) are neither Codable nor "
+                    + "tuples, optionals or arrays of Codable parts; use MEMORY_ONLY, or make their parts Codable"
             }
             level = newLevel
             serializer = newSerializer
