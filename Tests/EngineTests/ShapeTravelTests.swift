@@ -153,6 +153,42 @@ struct ShapeTravelTests {
     }
 
     @Test(arguments: Master.both)
+    func aJoinResultJoinsAgain(_ master: Master) throws {
+        try withContext(master) { ctx in
+            for (nl, nr) in Self.sizes {
+                let l = leftRecords(nl), r = rightRecords(nr)
+                let third: [(Int, Bool)] = (0..<60).map { ($0 % 45, $0 % 2 == 0) }
+                let joined = ctx.parallelize(l, numSlices: 4).join(ctx.parallelize(r, numSlices: 3))
+                let other = ctx.parallelize(third, numSlices: 2)
+                var inner: [(Int, ((String, Double), Bool))] = []
+                var leftOuter: [(Int, ((String, Double), Bool?))] = []
+                for (k, vw) in expectedJoin(l, r) {
+                    let xs = third.filter { $0.0 == k }.map(\.1)
+                    for x in xs { inner.append((k, (vw, x))) }
+                    if xs.isEmpty { leftOuter.append((k, (vw, nil))) } else { for x in xs { leftOuter.append((k, (vw, x))) } }
+                }
+                try travels(joined.join(other), expected: described(inner))
+                try travels(joined.leftOuterJoin(other, numPartitions: 3), expected: described(leftOuter))
+                let joinedKeys = Set(expectedJoin(l, r).map(\.0))
+                var rightOuter: [(Int, ((String, Double)?, Bool))] = []
+                for (k, x) in third {
+                    if joinedKeys.contains(k) {
+                        for (k2, vw) in expectedJoin(l, r) where k2 == k { rightOuter.append((k, (vw, x))) }
+                    } else {
+                        rightOuter.append((k, (nil, x)))
+                    }
+                }
+                #expect(described(try joined.rightOuterJoin(other).collect()) == described(rightOuter))
+                let full = try joined.fullOuterJoin(other).collect()
+                #expect(full.count == leftOuter.count + third.filter { !joinedKeys.contains($0.0) }.count)
+                let groups = try joined.cogroup(other).collect()
+                #expect(Set(groups.map(\.0)) == joinedKeys.union(third.map(\.0)))
+                #expect(groups.map { $0.1.0.count }.reduce(0, +) == expectedJoin(l, r).count)
+            }
+        }
+    }
+
+    @Test(arguments: Master.both)
     func tupleFoldAndAggregateZeroValues(_ master: Master) throws {
         try withContext(master) { ctx in
             for n in [0, 1, 999] {

@@ -36,35 +36,8 @@ extension RDD {
         _ other: RDD<(K, W)>, partitioner: any Partitioner, requested: Int? = nil, operation: String,
         callSite site: String
     ) -> RDD<(K, ([V], [W]))> where T == (K, V) {
-        let bad = (requested ?? 1) < 1 ? "\(operation): numPartitions must be at least 1, got \(requested!)"
-            : partitionerError(partitioner, keyType: K.self, operation)
-        let left: RDD<(K, V)> = self
-        let leftSource = CoGroupSource(left, partitioner: partitioner)
-        let rightSource = CoGroupSource(other, partitioner: partitioner)
-        return RDD<(K, ([V], [W]))>(context: context, kind: "CoGroupedRDD", operation: operation,
-                                    numPartitions: partitioner.numPartitions,
-                                    dependencies: [leftSource.dependency, rightSource.dependency],
-                                    partitioner: partitioner, callSite: site, argumentError: bad) { p, ctx in
-            let groups = ExternalAppendOnlyMap<K, ([V], [W])>(
-                context: ctx, key: .codable, combiner: .pair([V].self, [W].self),
-                mergeCombiners: { c, d in
-                    c.0.append(contentsOf: d.0)
-                    c.1.append(contentsOf: d.1)
-                }, what: "cogroup map")
-            let l = try leftSource.read(p, ctx)
-            while let chunk = try l.next() {
-                for (k, v) in chunk {
-                    try groups.upsert(k, v, create: { ([$0], []) }, merge: { c, v in c.0.append(v) })
-                }
-            }
-            let r = try rightSource.read(p, ctx)
-            while let chunk = try r.next() {
-                for (k, w) in chunk {
-                    try groups.upsert(k, w, create: { ([], [$0]) }, merge: { c, w in c.1.append(w) })
-                }
-            }
-            return try groups.stream()
-        }
+        cogroupImpl(other, partitioner: partitioner, requested: requested, operation: operation, callSite: site,
+                    value: .codable, otherValue: .codable)
     }
 
     /// Cogroups with `other`, then turns each key's two value lists into result values, as Spark's joins.
@@ -203,31 +176,3 @@ func crossProduct<A, B>(_ left: [A], _ right: [B]) -> [(A, B)] {
 /// The values as optionals, or a single nil when there are none (the outer side of a join).
 @inlinable
 func orNil<V>(_ values: [V]) -> [V?] { values.isEmpty ? [nil] : values.map { $0 } }
-
-/// One side of a cogroup: read directly when already partitioned right, else through a shuffle.
-@usableFromInline
-struct CoGroupSource<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>: Sendable {
-    @usableFromInline let dependency: LineageDependency
-    @usableFromInline let read: @Sendable (Int, TaskContext) throws -> PartitionStream<(K, V)>
-
-    @inlinable
-    init(_ rdd: RDD<(K, V)>, partitioner: any Partitioner) {
-        if let p = rdd.partitioner, p.isEqual(to: partitioner) {
-            dependency = .narrow(rdd)
-            read = { part, ctx in try rdd.iterator(part, ctx) }
-        } else {
-            let key = ElementCodec<K>.codable, value = ElementCodec<V>.codable
-            let dep = ShuffleDependency<K, V>(
-                rdd: rdd, partitioner: partitioner,
-                shuffleHandle: SortShuffleManager.registerShuffle(partition: partitionFunction(partitioner, keyType: K.self),
-                                                                  numPartitions: partitioner.numPartitions, key: key,
-                                                                  value: value))
-            let shuffleId = dep.shuffleId
-            dependency = .shuffle(dep)
-            read = { part, ctx in
-                try SortShuffleManager.of(ctx).getReader(shuffleId: shuffleId, reduceId: part, context: ctx)
-                    .read(key: key, value: value)
-            }
-        }
-    }
-}
