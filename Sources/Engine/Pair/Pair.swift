@@ -1,6 +1,6 @@
 /// Two values as one `Hashable`, `Codable` and `Comparable` value: what a tuple key, a tuple
 /// record or a tuple zero value becomes inside the engine, where Swift's tuples (neither
-/// `Hashable` nor `Codable`) cannot go. The tuple overloads (``RDD/reduceByKey(numPartitions:partitioner:_:file:line:)-(_,_,(V,V)->V,_,_)``
+/// `Hashable` nor `Codable`) cannot go. The tuple overloads (``RDD/reduceByKey(numPartitions:partitioner:_:file:line:)->RDD<((A,B),V)>``
 /// and the others on `((A, B), V)` records, `distinct` and `countByValue` on `(A, B)` records)
 /// turn tuples into pairs and back, so a job keeps writing tuples.
 ///

@@ -53,7 +53,7 @@ extension RDD {
 
     /// Pairs of values for keys present in both RDDs.
     ///
-    /// Mirrors Spark's `PairRDDFunctions.join`: a ``cogroup(_:numPartitions:partitioner:file:line:)``
+    /// Mirrors Spark's `PairRDDFunctions.join`: a ``cogroup(_:numPartitions:partitioner:file:line:)-92dso``
     /// followed by each key's cross product, so a key with m values here and n in `other` gives m × n pairs.
     @inlinable
     public func join<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(

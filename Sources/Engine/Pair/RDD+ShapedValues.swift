@@ -154,7 +154,7 @@ extension RDD {
     /// `pairs.sortBy { $0.1 }` orders word counts by count.
     ///
     /// Mirrors Spark's `RDD.sortBy`.
-    /// - Throws: as ``sortByKey(ascending:numPartitions:file:line:)``.
+    /// - Throws: as ``sortByKey(ascending:numPartitions:file:line:)-41nb1``.
     @_disfavoredOverload
     @inlinable
     public func sortBy<K: Comparable & Hashable & Codable & Sendable & SendableMetatype>(

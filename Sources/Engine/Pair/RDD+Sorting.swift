@@ -64,8 +64,8 @@ extension RDD {
     /// Sorts the records by the key `f` computes.
     ///
     /// Mirrors Spark's `RDD.sortBy`: ``keyBy(_:file:line:)``, then
-    /// ``sortByKey(ascending:numPartitions:file:line:)``, then ``values(file:line:)``.
-    /// - Throws: as ``sortByKey(ascending:numPartitions:file:line:)`` (its sampling job runs `f`).
+    /// ``sortByKey(ascending:numPartitions:file:line:)-41nb1``, then ``values(file:line:)``.
+    /// - Throws: as ``sortByKey(ascending:numPartitions:file:line:)-41nb1`` (its sampling job runs `f`).
     @inlinable
     public func sortBy<K: Comparable & Hashable & Codable & Sendable & SendableMetatype>(
         _ f: @escaping @Sendable (T) throws -> K, ascending: Bool = true, numPartitions: Int? = nil,

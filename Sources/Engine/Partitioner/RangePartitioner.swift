@@ -2,7 +2,7 @@
 /// bounds come from a sample of the RDD, so partitions are of roughly equal size, and
 /// partition i holds keys no greater than those of partition i + 1 (when ascending).
 ///
-/// ``RDD/sortByKey(ascending:numPartitions:file:line:)`` builds one from a sample of the keys.
+/// ``RDD/sortByKey(ascending:numPartitions:file:line:)-41nb1`` builds one from a sample of the keys.
 public struct RangePartitioner<K: Comparable & Sendable>: KeyPartitioner, CustomStringConvertible {
     /// Upper bounds of every partition but the last, ascending.
     public let bounds: [K]

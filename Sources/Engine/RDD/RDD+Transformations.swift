@@ -211,7 +211,7 @@ extension RDD {
     /// The records of this RDD and then of `other`: partitions of both, no shuffle.
     ///
     /// Mirrors Spark's `RDD.union`: the result has `numPartitions + other.numPartitions` partitions
-    /// and no partitioner; records are not deduplicated (see ``distinct(numPartitions:file:line:)``).
+    /// and no partitioner; records are not deduplicated (see ``distinct(numPartitions:file:line:)->RDD<T>``).
     @inlinable
     public func union(_ other: RDD<T>, file: String = #fileID, line: Int = #line) -> RDD<T> {
         context.union([self, other], file: file, line: line)
@@ -262,7 +262,7 @@ extension RDD {
     }
 
     /// At most `numPartitions` partitions made by merging neighbouring partitions, without a shuffle;
-    /// with `shuffle: true`, see ``repartition(_:file:line:)->RDD<T>``.
+    /// with `shuffle: true`, see `repartition(_:)`.
     ///
     /// Mirrors Spark's `RDD.coalesce(numPartitions, shuffle = false)`: partition i of the result
     /// reads a contiguous range of this RDD's partitions. Asking for more partitions than there are
