@@ -12,9 +12,7 @@ extension RDD {
     @inlinable
     public func mapValues<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String = #fileID,
                                    line: Int = #line) -> RDD<(K, U)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(MapValuesOperator<K, V, U>.self, "mapValues", mark: mark, inputs: [self], functions: [.of(f)],
-                                file: file, line: line, mapValuesRDD(f, file: file, line: line))
+        mapValues(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable
@@ -37,9 +35,7 @@ extension RDD {
     @inlinable
     public func flatMapValues<K, V, S: Sequence>(_ f: @escaping @Sendable (V) throws -> S, file: String = #fileID,
                                                  line: Int = #line) -> RDD<(K, S.Element)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(FlatMapValuesOperator<K, V, S>.self, "flatMapValues", mark: mark, inputs: [self],
-                                functions: [.of(f)], file: file, line: line, flatMapValuesRDD(f, file: file, line: line))
+        flatMapValues(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable
@@ -159,14 +155,9 @@ extension RDD {
         mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int? = nil,
         partitioner: (any Partitioner)? = nil, mapSideCombine: Bool = true, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, C)> where T == (K, V) {
-        let mark = context.idMark
-        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
-        return context.recorded(CombineByKeyOperator<K, V, C>.self, "combineByKey", mark: mark, inputs: [self],
-                                functions: [.of(createCombiner), .of(mergeValue), .of(mergeCombiners), shape.shipped],
-                                params: CombineByKeyParams(shape: shape, mapSideCombine: mapSideCombine), file: file, line: line,
-                                combineByKeyRDD(createCombiner: createCombiner, mergeValue: mergeValue,
-                                                mergeCombiners: mergeCombiners, numPartitions: numPartitions,
-                                                partitioner: partitioner, mapSideCombine: mapSideCombine, file: file, line: line))
+        combineByKey(shipping: (.of(createCombiner), .of(mergeValue), .of(mergeCombiners)), createCombiner: createCombiner,
+                     mergeValue: mergeValue, mergeCombiners: mergeCombiners, numPartitions: numPartitions,
+                     partitioner: partitioner, mapSideCombine: mapSideCombine, file: file, line: line)
     }
 
     @inlinable
@@ -193,11 +184,7 @@ extension RDD {
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
-        let mark = context.idMark
-        let out = reduceByKeyRDD(numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line)
-        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
-        return context.recorded(ReduceByKeyOperator<K, V>.self, "reduceByKey", mark: mark, inputs: [self],
-                                functions: [.of(f), shape.shipped], params: shape, file: file, line: line, out)
+        reduceByKey(shipping: .of(f), numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line)
     }
 
     @inlinable
@@ -220,10 +207,7 @@ extension RDD {
         _ zero: V, numPartitions: Int? = nil, _ f: @escaping @Sendable (V, V) throws -> V,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(FoldByKeyOperator<K, V>.self, "foldByKey", mark: mark, inputs: [self], functions: [.of(f)],
-                                params: ByKeyZeroParams(zero: zero, numPartitions: numPartitions), file: file, line: line,
-                                foldByKeyRDD(zero, numPartitions: numPartitions, f, file: file, line: line))
+        foldByKey(shipping: .of(f), zero, numPartitions: numPartitions, f, file: file, line: line)
     }
 
     @inlinable
@@ -246,11 +230,8 @@ extension RDD {
         _ zero: U, numPartitions: Int? = nil, _ seqOp: @escaping @Sendable (U, V) throws -> U,
         _ combOp: @escaping @Sendable (U, U) throws -> U, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, U)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(AggregateByKeyOperator<K, V, U>.self, "aggregateByKey", mark: mark, inputs: [self],
-                                functions: [.of(seqOp), .of(combOp)],
-                                params: ByKeyZeroParams(zero: zero, numPartitions: numPartitions), file: file, line: line,
-                                aggregateByKeyRDD(zero, numPartitions: numPartitions, seqOp, combOp, file: file, line: line))
+        aggregateByKey(shipping: (.of(seqOp), .of(combOp)), zero, numPartitions: numPartitions, seqOp, combOp,
+                       file: file, line: line)
     }
 
     @inlinable
