@@ -40,6 +40,33 @@ struct FFSettings: Codable, Sendable {
         }
     }
 
+    /// The README's "Passing values to functions" example, as written.
+    @Test(arguments: Master.both)
+    func readmeExampleRunsAsWritten(_ master: Master) throws {
+        try withContext(master) { ctx in
+            let text = ["the", "a", "cat", "the", "", "a"]
+            let rdd = ctx.parallelize([1, 2, 3], numSlices: 2)
+            let words = ctx.parallelize(text, numSlices: 3)
+            let pairs = ctx.parallelize([("x", 1), ("y", 2), ("x", 3)], numSlices: 2)
+            let threshold = 1
+
+            // As in README.md:
+            let doubled = rdd.map { $0 * 2 }
+            let shifted = rdd.map(AddOffset(offset: 7))
+            let table = try ctx.broadcast(["the": 0, "a": 1])
+            let ids = words.map(with: (threshold, table)) { env, w in w.count >= env.0 ? try env.1.value[w] ?? -1 : -1 }
+            let totals = pairs.reduceByKey(with: 2) { k, a, b in a + b * k }
+            let seen = ctx.longAccumulator("seen")
+            try words.foreach(with: seen) { seen, _ in seen.add(1) }
+
+            #expect(try doubled.collect() == [2, 4, 6])
+            #expect(try shifted.collect() == [8, 9, 10])
+            #expect(try ids.collect() == [0, 1, -1, 0, -1, 1])
+            #expect(Dictionary(uniqueKeysWithValues: try totals.collect()) == ["x": 7, "y": 2])
+            #expect(seen.value == Int64(text.count))
+        }
+    }
+
     /// Refusals: the operation, `File.swift:LINE` and the `with:` form, on one line.
     func refused(_ master: Master, _ operation: String, line: Int, _ job: () throws -> Void) {
         guard master == .cluster else {
