@@ -177,7 +177,7 @@ extension RDD {
     /// Merges each key's values with `f` (associative and commutative), combining on the map side first.
     ///
     /// Mirrors Spark's `PairRDDFunctions.reduceByKey`; partitioned as
-    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)``.
+    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)-((V)->C,_,_,_,_,_,_,_)``.
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func reduceByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
@@ -250,8 +250,8 @@ extension RDD {
     ///
     /// Mirrors Spark's `PairRDDFunctions.groupByKey`: every value travels through the shuffle and
     /// each key's values are held in memory together; prefer
-    /// ``reduceByKey(numPartitions:partitioner:_:file:line:)`` or
-    /// ``aggregateByKey(_:numPartitions:_:_:file:line:)`` to aggregate.
+    /// ``reduceByKey(numPartitions:partitioner:_:file:line:)-(_,_,(V,V)->V,_,_)`` or
+    /// ``aggregateByKey(_:numPartitions:_:_:file:line:)-(_,_,(U,V)->U,_,_,_)`` to aggregate.
     @inlinable
     public func groupByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil, file: String = #fileID, line: Int = #line

@@ -109,7 +109,7 @@ extension RDD {
                                   operation: "mapPartitions", file: file, line: line)
     }
 
-    /// Like ``mapPartitions(preservesPartitioning:_:file:line:)``, also giving `f` the partition index.
+    /// Like ``mapPartitions(preservesPartitioning:_:file:line:)-(_,(PartitionIterator<T>)->S,_,_)``, also giving `f` the partition index.
     ///
     /// Mirrors Spark's `RDD.mapPartitionsWithIndex`. `operation` names the call in logs and lineage.
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).

@@ -9,7 +9,7 @@ import Scheduler
 /// its dependencies, its partitioner) is given at construction, and the compute
 /// function is built by `@inlinable` operators, so it runs specialized for `T`.
 ///
-/// Transformations (``map(_:file:line:)->RDD<U>``, ``reduceByKey(numPartitions:partitioner:_:file:line:)``, …)
+/// Transformations (``map(_:file:line:)->RDD<U>``, ``reduceByKey(numPartitions:partitioner:_:file:line:)-(_,_,(V,V)->V,_,_)``, …)
 /// only record how to compute the new RDD and do not throw; a bad argument (a partition count
 /// below 1, a negative sample fraction) is reported by the first action on the RDD as
 /// `EngineError.invalidArgument`. Actions (``collect(file:line:)``, ``count(file:line:)``, …)
