@@ -40,6 +40,29 @@ struct FFSettings: Codable, Sendable {
         }
     }
 
+    /// A `with:` value whose type has no name another process can look up (declared inside a
+    /// function) runs in local mode and is refused in cluster mode, naming the type.
+    @Test(arguments: Master.both)
+    func aValueOfALocalTypeIsRefusedInClusterMode(_ master: Master) throws {
+        struct Local: Codable, Sendable { var k: Int }
+        try withContext(master) { ctx in
+            let rdd = ctx.parallelize(Array(0..<10), numSlices: 2)
+            let job = { try rdd.map(with: Local(k: 1)) { l, x in x + l.k }.collect() }
+            guard master == .cluster else {
+                let out = try job()
+                #expect(out == Array(1..<11))
+                return
+            }
+            #expect {
+                _ = try job()
+            } throws: { error in
+                let text = "\(error)"
+                return text.hasPrefix("Task not serializable: map at FunctionFormsWithValuesTests.swift:")
+                    && text.contains("Local") && text.contains("has no stable name")
+            }
+        }
+    }
+
     /// The README's "Passing values to functions" example, as written.
     @Test(arguments: Master.both)
     func readmeExampleRunsAsWritten(_ master: Master) throws {
