@@ -63,6 +63,26 @@ struct FFSettings: Codable, Sendable {
         }
     }
 
+    /// A broadcast passed with `with:` and destroyed before the action fails the job in both
+    /// masters; in cluster mode before any task runs, naming the operation and the destroy site.
+    @Test(arguments: Master.both)
+    func aDestroyedBroadcastPassedWithWithFailsTheJob(_ master: Master) throws {
+        try withContext(master) { ctx in
+            let table = try ctx.broadcast(ffWeights)
+            let rdd = ctx.parallelize(Array(0..<50), numSlices: 2)
+            let mapped = rdd.map(with: (1, table)) { e, x in try e.1.value[mod7(x)]! * e.0 }
+            #expect(try mapped.collect() == (0..<50).map { ffWeights[mod7($0)]! })
+            table.destroy()
+            #expect {
+                _ = try mapped.collect()
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("Attempted to use Broadcast(\(table.id)) after it was destroyed (destroy at FunctionFormsWithValuesTests.swift:")
+                    && (master == .local || text.hasPrefix("Task not serializable: map at FunctionFormsWithValuesTests.swift:"))
+            }
+        }
+    }
+
     /// The README's "Passing values to functions" example, as written.
     @Test(arguments: Master.both)
     func readmeExampleRunsAsWritten(_ master: Master) throws {
