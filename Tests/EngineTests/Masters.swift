@@ -15,6 +15,9 @@ enum Master: String, Sendable, CaseIterable, CustomTestStringConvertible {
 
     var testDescription: String { self == .local ? "local[4]" : "local-cluster[2,1,512]" }
 
+    /// The arguments that make this test binary run ``ClusterExecutorHost`` alone.
+    static let executorHostArguments = "--testing-library swift-testing --filter ClusterExecutorHost"
+
     /// A new context on this master (quiet logs, no environment); the caller stops it.
     func context(conf extra: [String: String] = [:]) throws -> EngineContext {
         var conf = EngineConf(loadEnvironment: false)
@@ -24,10 +27,9 @@ enum Master: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .local:
             return try EngineContext(master: "local[4]", appName: "engine-tests", conf: conf)
         case .cluster:
-            // Stand-in until the test binary can host executors: every stage runs from its
-            // portable task binary, as executors in other processes run it.
-            conf.set("engine.test.portableTaskBinaries", "true")
-            return try EngineContext(master: "local[4]", appName: "engine-tests", conf: conf)
+            // Each executor is this test binary running one test, ClusterExecutorHost.
+            conf.set("engine.test.executorHostArguments", Self.executorHostArguments)
+            return try EngineContext(master: "local-cluster[2,1,512]", appName: "engine-tests", conf: conf)
         }
     }
 }
