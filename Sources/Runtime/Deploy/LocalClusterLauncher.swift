@@ -73,8 +73,10 @@ final class LocalClusterLauncher: Sendable {
         try done.wait().get()
     }
 
+    /// Executor `id`'s scratch directory: named by this driver's process and port, since one
+    /// process may run several local-cluster contexts at once, each with its own `exec-1`.
     private func scratch(_ id: String) -> String {
-        (scratchRoot as NSString).appendingPathComponent("engine-\(id)-of-\(getpid())")
+        (scratchRoot as NSString).appendingPathComponent("engine-\(id)-of-\(getpid())-\(driver.port)")
     }
 
     private func spawn(_ id: String) throws(EngineError) {
