@@ -94,12 +94,14 @@ final class LocalClusterLauncher: Sendable {
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_DETERMINISTIC_HASHING"] = "1"
         env[TestExecutorHost.variable] = nil
+        env[TestExecutorHost.stderrVariable] = nil
         let args: [String]
         if hostArguments.isEmpty {
             args = [CommandLine.arguments.first ?? exe] + executorArgs
         } else {
             args = [CommandLine.arguments.first ?? exe] + hostArguments
             env[TestExecutorHost.variable] = TestExecutorHost.encode(executorArgs)
+            env[TestExecutorHost.stderrVariable] = "\(TestExecutorHost.stderrDescriptor)"
         }
         let envStrings = env.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0

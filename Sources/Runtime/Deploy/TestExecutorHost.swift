@@ -15,13 +15,15 @@ import Glibc
 ///
 /// The test runner's own banner would repeat on the driver's standard error for every executor:
 /// a hosted executor starts with standard error on `/dev/null` and the driver's standard error
-/// on descriptor ``stderrDescriptor``, which ``restoreStandardError()`` puts back.
+/// on descriptor ``stderrDescriptor`` (named in ``stderrVariable``), which ``restoreStandardError()`` puts back.
 package enum TestExecutorHost {
     /// The environment variable that carries the executor's arguments (after the program name), as a JSON array.
     package static let variable = "ENGINE_TEST_EXECUTOR_ARGUMENTS"
 
     /// Where a hosted executor finds the driver's standard error.
     static let stderrDescriptor: Int32 = 3
+    /// The environment variable that names ``stderrDescriptor`` to a hosted executor.
+    static let stderrVariable = "ENGINE_TEST_EXECUTOR_STDERR"
 
     /// The text of ``variable`` for `arguments`.
     static func encode(_ arguments: [String]) -> String {
@@ -43,11 +45,14 @@ package enum TestExecutorHost {
     }
 
     /// In a hosted executor: standard error goes to the driver's again (see the type's comment).
-    /// Leaves it as it is when descriptor ``stderrDescriptor`` is not open.
+    /// Leaves it as it is when the launcher did not set it aside (``stderrVariable`` absent) or
+    /// the descriptor is not open.
     package static func restoreStandardError() {
-        guard fcntl(stderrDescriptor, F_GETFD) != -1 else { return }
-        _ = dup2(stderrDescriptor, STDERR_FILENO)
-        _ = close(stderrDescriptor)
+        guard let text = ProcessInfo.processInfo.environment[stderrVariable], let fd = Int32(text), fd > 2,
+              fcntl(fd, F_GETFD) != -1 else { return }
+        _ = dup2(fd, STDERR_FILENO)
+        _ = close(fd)
+        unsetenv(stderrVariable)
     }
 
     /// Calls `body` with the spawn file actions of an executor process: none for a job's binary;
