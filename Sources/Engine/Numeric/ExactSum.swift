@@ -25,6 +25,24 @@ public struct ExactSum: Codable, Sendable, CustomStringConvertible {
     /// The sum as an `I`, or nil when it does not fit.
     public func exactly<I: FixedWidthInteger>(_: I.Type) -> I? { overflowed ? nil : I(exactly: value) }
 
+    private enum CodingKeys: String, CodingKey { case high, low, overflowed }
+
+    /// Decodes the two 64-bit halves (the engine's encoder has no 128-bit integers).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let high = try c.decode(Int64.self, forKey: .high), low = try c.decode(UInt64.self, forKey: .low)
+        value = Int128(high) << 64 | Int128(low)
+        overflowed = try c.decode(Bool.self, forKey: .overflowed)
+    }
+
+    /// Encodes the sum as two 64-bit halves.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Int64(truncatingIfNeeded: value >> 64), forKey: .high)
+        try c.encode(UInt64(truncatingIfNeeded: value), forKey: .low)
+        try c.encode(overflowed, forKey: .overflowed)
+    }
+
     /// The sum in decimal.
     public var description: String { overflowed ? "beyond ±2¹²⁷" : "\(value)" }
 }
