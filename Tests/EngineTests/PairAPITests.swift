@@ -128,6 +128,31 @@ struct PairAPITests {
     }
 
     @Test(arguments: Master.both)
+    func subtractByKeyPartitionsAsSpark(_ master: Master) throws {
+        try withContext(master) { ctx throws in
+            for shape in PairShape.all {
+                let left = shape.data(seed: 79), right = randomPairs(50, keys: shape.keys * 2, seed: 80).map { ($0.0, "r\($0.1)") }
+                let drop = Set(right.map(\.0))
+                let expected = sortedPairs(left.filter { !drop.contains($0.0) })
+                let l = ctx.parallelize(left, numSlices: shape.slices), r = ctx.parallelize(right, numSlices: 2)
+                let byDefault = l.subtractByKey(r)
+                #expect(byDefault.numPartitions == shape.slices, "Spark's default: this RDD's partition count")
+                #expect(sortedPairs(try byDefault.collect()) == expected)
+                let byCount = l.subtractByKey(r, numPartitions: 3)
+                #expect(byCount.numPartitions == 3)
+                #expect(sortedPairs(try byCount.collect()) == expected)
+                let byUser = l.subtractByKey(r, partitioner: UserModPartitioner(numPartitions: 4))
+                #expect(byUser.numPartitions == 4)
+                #expect(sortedPairs(try byUser.collect()) == expected)
+                // This RDD's own partitioner is kept, so no shuffle of this side is needed.
+                let partitioned = l.partitionBy(HashPartitioner(6))
+                #expect(partitioned.subtractByKey(r).numPartitions == 6)
+                #expect(sortedPairs(try partitioned.subtractByKey(r).collect()) == expected)
+            }
+        }
+    }
+
+    @Test(arguments: Master.both)
     func aCodableUserPartitionerWorksInEitherMaster(_ master: Master) throws {
         try withContext(master) { ctx throws in
             let data = randomPairs(4000, keys: 100, skewed: true, seed: 78)
