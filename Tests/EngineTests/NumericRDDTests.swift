@@ -107,6 +107,10 @@ struct NumericRDDTests {
             #expect(try rdd.histogram(buckets: [0, 10, 20, 30, 40, 50], evenBuckets: true)
                         == rdd.histogram(buckets: [0, 10, 20, 30, 40, 50]))
             #expect(try rdd.histogram(buckets: [0, 10, 20, 30, 40, 50]) == [3, 2, 1, 1, 1])
+            // Even buckets too wide for a Double's span fall back to the search.
+            let wide = ctx.parallelize([-1e308, -5e307, 5e307, 1e308, 0], numSlices: 2)
+            #expect(try wide.histogram(buckets: [-1e308, 0, 1e308], evenBuckets: true) == [2, 3])
+            #expect(try wide.histogram(buckets: [-1e308, 0, 1e308]) == [2, 3])
             // A NaN last boundary collects NaN and everything from the boundary before it up.
             #expect(try rdd.histogram(buckets: [0, 20, .nan]) == [5, 6])
             // Infinite boundaries are allowed.

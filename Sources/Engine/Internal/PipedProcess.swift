@@ -150,9 +150,10 @@ final class PipedProcess: @unchecked Sendable {
     }
 
     /// Up to `max` more lines of the child's output; nil at its end, after the child exited with status 0.
+    /// `interrupted` is called while waiting for output and throws when the task was killed.
     /// - Throws: the error reading the partition's records raised, or ``PipeError`` when the
     ///   child exited with a non-zero status or was killed by a signal.
-    func nextLines(max: Int) throws -> [String]? {
+    func nextLines(max: Int, interrupted: () throws -> Void) throws -> [String]? {
         var lines: [String] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while lines.count < max {
@@ -173,6 +174,13 @@ final class PipedProcess: @unchecked Sendable {
             if !lines.isEmpty { break }  // hand these out rather than wait for more
             pending.removeFirst(readOffset)
             readOffset = 0
+            // Wait for output in slices, so that a killed task stops even while the child is silent.
+            var wait = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&wait, 1, 200)
+            if ready == 0 || (ready < 0 && errno == EINTR) {
+                try interrupted()
+                continue
+            }
             let n = buffer.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress, 1 << 16) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {

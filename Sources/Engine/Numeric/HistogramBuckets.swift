@@ -34,9 +34,12 @@ struct HistogramBuckets: Codable, Sendable {
         if evenlySpaced, let first = boundaries.first, let last = boundaries.last {
             if value.isNaN || value < first || value > last { return nil }
             if last == first { return 0 }
-            let position = (value - first) / (last - first) * Double(count)
-            // Spans too wide for a Double give no position: search instead.
-            if position.isFinite && position >= 0 { return Swift.min(Int(position), count - 1) }
+            let span = last - first
+            // A span too wide for a Double (or NaN boundaries) gives no position: search instead.
+            if span.isFinite {
+                let position = (value - first) / span * Double(count)
+                if position.isFinite && position >= 0 { return Swift.min(Int(position), count - 1) }
+            }
         }
         return searchedBucket(of: value)
     }

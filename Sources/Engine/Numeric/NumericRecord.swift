@@ -1,6 +1,6 @@
 /// A record type the numeric actions (`sum`, `mean`, `stats`, `histogram`, …) accept: `Double`,
 /// `Float` and the standard integer types, as Spark's DoubleRDDFunctions on RDDs of numbers.
-/// Statistics are computed on the values as `Double`; ``RDD/sum(file:line:)-(_,_)`` of an integer RDD
+/// Statistics are computed on the values as `Double`; `sum()` of an integer RDD
 /// stays an integer.
 public protocol NumericRecord: Codable, Comparable, Sendable, SendableMetatype {
     /// The value as a `Double` (integers above 2⁵³ are rounded).

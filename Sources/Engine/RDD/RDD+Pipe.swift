@@ -54,6 +54,6 @@ func pipeStream(_ params: PipeParams, _ ctx: TaskContext,
     try process.start(writing: records)
     return PartitionStream {
         try ctx.checkInterrupted()
-        return try process.nextLines(max: 4096)
+        return try process.nextLines(max: 4096) { try ctx.checkInterrupted() }
     }
 }

@@ -66,12 +66,12 @@ extension RDD where T: Codable & SendableMetatype {
         return level
     }
 
-    /// Combines all records with `f` like ``reduce(_:file:line:)``, combining the partition
+    /// Combines all records with `f` like ``reduce(_:file:line:)-((T,T)->T,_,_)``, combining the partition
     /// results in a multi-level tree of shuffles instead of all on the driver.
     ///
     /// Mirrors Spark's `RDD.treeReduce(f, depth)`: empty partitions contribute nothing.
     /// - Throws: `EngineError.invalidArgument` when `depth` is below 1 or the RDD is empty;
-    ///   otherwise as ``reduce(_:file:line:)``.
+    ///   otherwise as ``reduce(_:file:line:)-((T,T)->T,_,_)``.
     @inlinable
     public func treeReduce(_ f: @escaping @Sendable (T, T) throws -> T, depth: Int = 2, file: String = #fileID,
                            line: Int = #line) throws(EngineError) -> T {
