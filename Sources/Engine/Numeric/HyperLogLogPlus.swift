@@ -16,7 +16,7 @@ public struct HyperLogLogPlus: Codable, Sendable, Equatable {
     public let p: Int
     private var registers: [UInt8]
 
-    /// An empty sketch of precision `p` (4 through 18).
+    /// An empty sketch of precision `p` (4 through 18; a precision outside is clamped to that range).
     public init(p: Int) {
         self.p = Swift.min(Swift.max(p, 4), 18)
         registers = [UInt8](repeating: 0, count: 1 << self.p)
