@@ -38,8 +38,13 @@ struct InspectionTests {
             }
             // Stopping early runs only the partitions reached.
             let it = ctx.parallelize(Array(0..<100), numSlices: 10).toLocalIterator()
+            let before = ctx.lastJobSummary?.jobId ?? -1
             #expect(try it.next() == 0)
-            #expect(try it.collectRemaining() == Array(1..<100))
+            #expect(ctx.lastJobSummary?.tasksRun == 1, "one partition's job")
+            #expect(ctx.lastJobSummary?.jobId == before + 1)
+            for _ in 1..<10 { _ = try it.next() }
+            #expect(ctx.lastJobSummary?.jobId == before + 1, "the first partition's records come from one job")
+            #expect(try it.collectRemaining() == Array(10..<100))
             let bad = ctx.parallelize([1, 2, 3], numSlices: 3).map { x -> Int in
                 if x == 3 { throw ZipRefusal() }
                 return x

@@ -35,6 +35,13 @@ struct PairAPITests {
                     #expect(try custom.lookup(k).sorted() == expected)
                 }
             }
+            // With a partitioner, one task reads the one partition that can hold the key.
+            let partitioned = ctx.parallelize(randomPairs(1000, keys: 40, seed: 70), numSlices: 3).partitionBy(HashPartitioner(6))
+            _ = try partitioned.count()  // the shuffle's map outputs now exist: lookup's job skips that stage
+            _ = try partitioned.lookup(11)
+            #expect(ctx.lastJobSummary?.tasksRun == 1)
+            _ = try ctx.parallelize(randomPairs(1000, keys: 40, seed: 70), numSlices: 3).lookup(11)
+            #expect(ctx.lastJobSummary?.tasksRun == 3, "without a partitioner every partition is searched")
             let words = ctx.parallelize([("a", 1), ("b", 2), ("a", 3)], numSlices: 2)
             #expect(try words.lookup("a").sorted() == [1, 3])
             #expect(try words.lookup("zz").isEmpty)

@@ -21,6 +21,9 @@ struct PipeTests {
                         == ["hello there", "a b", "c"])
             // A command that stops reading early is not an error; its exit status decides.
             #expect(try ctx.parallelize(Array(0..<200_000), numSlices: 1).pipe(["head", "-n", "2"]).collect() == ["0", "1"])
+            // A command that never reads its input ends cleanly; one that writes much to stderr does not block.
+            #expect(try ctx.parallelize(Array(0..<200_000), numSlices: 2).pipe(["true"]).collect().isEmpty)
+            #expect(try words.pipe(["sh", "-c", "head -c 3000000 /dev/zero >&2; cat"]).collect() == ["a b", "c"])
             // A last line without a line end is still a record.
             #expect(try words.pipe(["printf", "x\\ny"]).collect() == ["x", "y"])
         }
