@@ -183,3 +183,28 @@ struct PairAPITests {
         }
     }
 }
+
+@Suite("sortByKey by a key function")
+struct SortByKeyFunctionTests {
+    @Test(arguments: Master.both)
+    func sortsPairsByAFunctionOfTheirKey(_ master: Master) throws {
+        try withContext(master) { ctx throws in
+            for shape in PairShape.all {
+                let data = shape.data(seed: 81).map { ("K\($0.0 % 17)x\($0.0)", $0.1) }
+                let pairs = ctx.parallelize(data, numSlices: shape.slices)
+                let byLength = try pairs.sortByKey(numPartitions: 3, by: { $0.count }).collect()
+                #expect(byLength.map(\.0.count) == data.map(\.0.count).sorted())
+                #expect(byLength.map { "\($0.0)|\($0.1)" }.sorted() == data.map { "\($0.0)|\($0.1)" }.sorted(), "the same pairs")
+                let down = try pairs.sortByKey(ascending: false, by: { $0.lowercased() }).collect()
+                #expect(down.map(\.0) == data.map(\.0).sorted(by: >))
+            }
+            let pairs = ctx.parallelize([("b", 1), ("a", 2)], numSlices: 2)
+            expectEngineError(.invalidArgument, mentioning: ["sortByKey", "0"]) {
+                try pairs.sortByKey(numPartitions: 0, by: { $0.count })
+            }
+            expectEngineError(.jobFailed, mentioning: ["zip function refused"]) {
+                try pairs.sortByKey(by: { (k: String) throws -> Int in if k == "a" { throw ZipRefusal() }; return 1 }).collect()
+            }
+        }
+    }
+}
