@@ -145,9 +145,10 @@ extension RDD {
     /// partitioner, else a ``HashPartitioner`` over ``EngineContext/defaultParallelism``; when
     /// this RDD is already partitioned that way there is no shuffle.
     ///
-    /// A partitioner other than ``HashPartitioner`` cannot travel to executors in other processes
-    /// yet (the job fails with `Task not serializable: …`). A count below 1 is reported by the
-    /// first action as `EngineError.invalidArgument`.
+    /// A partitioner of your own travels to executors in other processes when its type is
+    /// `Codable` (see ``PartitionerShape``); otherwise the job fails there with
+    /// `Task not serializable: …`. A count below 1 is reported by the first action as
+    /// `EngineError.invalidArgument`.
     /// - Throws: nothing here; an error thrown by one of the functions fails the action (`EngineError.jobFailed`).
     @inlinable
     public func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
@@ -268,8 +269,8 @@ extension RDD {
 
     /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.
     ///
-    /// Mirrors Spark's `PairRDDFunctions.partitionBy`. Only a ``HashPartitioner`` can travel to
-    /// executors in other processes yet.
+    /// Mirrors Spark's `PairRDDFunctions.partitionBy`. A partitioner of your own travels to executors
+    /// in other processes when its type is `Codable`.
     @inlinable
     public func partitionBy<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line
