@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the module layout the README describes: only Runtime imports Network, no target imports
-# one above it, no source file is over 600 lines, and no file holds four or more top-level types.
+# one above it, no source file is over 600 lines, no file holds four or more top-level types, and the
+# generated function forms (Sources/Engine/Shipping/Generated) are what scripts/gen-function-forms.py writes.
 # Prints one line per problem and exits 1 if there is any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,5 +34,11 @@ for file in $(find Sources -name '*.swift'); do
   n=$(grep -cE '^(public |package |private |fileprivate |internal |@usableFromInline |final |indirect )*(class|struct|enum|protocol|actor) [A-Z]' "$file")
   [ "$n" -ge 4 ] && fail "$file declares $n top-level types (split it: one idea per file)"
 done
+# The operators' function forms are generated: the checked-in files must be what the generator writes.
+if command -v python3 >/dev/null 2>&1; then
+  while read -r line; do fail "$line"; done < <(python3 scripts/gen-function-forms.py --check 2>&1)
+else
+  fail "python3 is needed to check Sources/Engine/Shipping/Generated (scripts/gen-function-forms.py --check)"
+fi
 if [ "$problems" -gt 0 ]; then exit 1; fi
 echo "layout: module graph, file sizes and one type per file as the README says"

@@ -16,26 +16,37 @@ struct CountingDouble: MapFunction {
 
 struct AccumulatorFailure: Error {}
 
+/// Adds each record to a long and (halved) to a double accumulator.
+struct AddToBoth: MapFunction {
+    var long: LongAccumulator
+    var double: DoubleAccumulator
+    func callAsFunction(_ x: Int) -> Int {
+        long.add(x)
+        double.add(Double(x) / 2)
+        return x
+    }
+}
+
+/// Counts each record, then fails partition 2's first two attempts.
+struct CountThenFailTwice: MapFunction {
+    var seen: LongAccumulator
+    func callAsFunction(_ x: Int) throws -> Int {
+        seen.add(1)
+        if let t = TaskContext.get(), t.partitionId == 2, t.attemptNumber < 2 { throw AccumulatorFailure() }
+        return x
+    }
+}
+
 @Suite("accumulators")
 struct AccumulatorTests {
-    func context(portable: Bool = false, threads: Int = 4) throws -> EngineContext {
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.log.level", "error")
-        if portable { conf.set("engine.test.portableTaskBinaries", "true") }
-        return try EngineContext(master: "local[\(threads)]", appName: "acc", conf: conf)
-    }
-
-    @Test("tasks' additions reach the driver", arguments: Shape.small)
-    func sums(_ shape: Shape) throws {
-        let ctx = try context()
+    @Test("tasks' additions reach the driver", arguments: Master.both, Shape.small)
+    func sums(_ master: Master, _ shape: Shape) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let data = randomInts(shape.count, in: -1000...1000, seed: 3)
         let acc = ctx.longAccumulator("sum")
         let d = ctx.doubleAccumulator()
-        try ctx.parallelize(data, numSlices: shape.slices).foreach { x in
-            acc.add(x)
-            d.add(Double(x) / 2)
-        }
+        try ctx.parallelize(data, numSlices: shape.slices).map(AddToBoth(long: acc, double: d)).foreach { _ in }
         #expect(acc.value == Int64(data.reduce(0, +)))
         #expect(d.count == Int64(data.count))
         #expect(abs(d.sum - Double(data.reduce(0, +)) / 2) < 1e-6)
@@ -48,33 +59,33 @@ struct AccumulatorTests {
     }
 
     /// A task that fails after adding is retried: only the successful attempt counts.
-    @Test func failedAttemptsDoNotCount() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func failedAttemptsDoNotCount(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let acc = ctx.longAccumulator()
-        try ctx.parallelize(Array(0..<1000), numSlices: 5).foreach { _ in
-            acc.add(1)
-            if let t = TaskContext.get(), t.partitionId == 2, t.attemptNumber < 2 { throw AccumulatorFailure() }
-        }
+        try ctx.parallelize(Array(0..<1000), numSlices: 5).map(CountThenFailTwice(seen: acc)).foreach { _ in }
         #expect(acc.value == 1000)
     }
 
     /// A partition computed by two jobs (an action run twice) counts once per job.
-    @Test func eachActionCounts() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func eachActionCounts(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
-        let acc = ctx.longAccumulator()
-        let rdd = ctx.parallelize(Array(0..<300), numSlices: 3).map { x -> Int in acc.add(1); return x }
+        let acc = ctx.longAccumulator(), sum = ctx.longAccumulator()
+        let rdd = ctx.parallelize(Array(0..<300), numSlices: 3).map(Tally(records: acc, sum: sum))
         _ = try rdd.count()
         _ = try rdd.count()
         #expect(acc.value == 600)
+        #expect(sum.value == 2 * Int64((0..<300).reduce(0, +)))
     }
 
-    /// Through the portable task binaries (what executors in other processes run): an
-    /// accumulator held by a Codable function type travels as a field; a closure capturing one
-    /// cannot travel and fails before any task runs.
-    @Test func travelsAsAField() throws {
-        let ctx = try context(portable: true, threads: 3)
+    /// An accumulator held by a Codable function type travels as a field; in local-cluster a
+    /// closure capturing one cannot travel and fails before any task runs.
+    @Test(arguments: Master.both)
+    func travelsAsAField(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let seen = ctx.longAccumulator("seen")
         let total = ctx.doubleAccumulator("total")
@@ -84,10 +95,11 @@ struct AccumulatorTests {
         #expect(seen.value == 5000)
         #expect(total.sum == Double(data.reduce(0, +)) && total.count == 5000)
 
+        guard master == .cluster else { return }
         let captured = ctx.longAccumulator()
         do {
             _ = try ctx.parallelize(data, numSlices: 2).map { x -> Int in captured.add(1); return x }.collect()
-            Issue.record("a closure capturing an accumulator ran in portable mode")
+            Issue.record("a closure capturing an accumulator ran in local-cluster")
         } catch {
             #expect("\(error)".hasPrefix("Task not serializable: map at AccumulatorTests.swift:"))
         }

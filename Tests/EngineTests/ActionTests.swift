@@ -5,10 +5,10 @@ import Testing
 
 @Suite("Actions")
 struct ActionTests {
-    @Test("collect and count", arguments: Shape.withLarge)
-    func collectAndCount(shape: Shape) throws {
+    @Test("collect and count", arguments: Master.both, Shape.withLarge)
+    func collectAndCount(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, seed: 51)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             #expect(try rdd.collect() == data)
             #expect(try rdd.count() == data.count)
@@ -17,9 +17,9 @@ struct ActionTests {
         }
     }
 
-    @Test("range with negative steps and empty ranges; step 0 is rejected")
-    func range() throws {
-        try withContext { ctx throws in
+    @Test("range with negative steps and empty ranges; step 0 is rejected", arguments: Master.both)
+    func range(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             #expect(try ctx.range(10, -7, step: -3, numSlices: 4).collect() == Array(stride(from: 10, to: -7, by: -3)))
             #expect(try ctx.range(5, 5, numSlices: 3).collect().isEmpty)
             #expect(try ctx.range(5, 2, step: 1, numSlices: 3).collect().isEmpty)
@@ -27,9 +27,9 @@ struct ActionTests {
         }
     }
 
-    @Test("first, and first of an empty RDD throws")
-    func first() throws {
-        try withContext { ctx throws in
+    @Test("first, and first of an empty RDD throws", arguments: Master.both)
+    func first(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             #expect(try ctx.parallelize([Int](), numSlices: 5).union(ctx.parallelize([9, 8], numSlices: 1)).first() == 9)
             #expect(try ctx.parallelize(["a", "b"], numSlices: 1).first() == "a")
             #expect(throws: EngineError.self) { _ = try ctx.parallelize([Int](), numSlices: 3).first() }
@@ -37,10 +37,10 @@ struct ActionTests {
         }
     }
 
-    @Test("take returns the first n in partition order, across partitions and past the end")
-    func take() throws {
+    @Test("take returns the first n in partition order, across partitions and past the end", arguments: Master.both)
+    func take(_ master: Master) throws {
         let data = randomInts(1000, seed: 52)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: 50)
             for n in [0, 1, 19, 20, 21, 137, 999, 1000, 5000] {
                 #expect(try rdd.take(n) == Array(data.prefix(n)), "take(\(n))")
@@ -56,10 +56,10 @@ struct ActionTests {
         }
     }
 
-    @Test("top and takeOrdered match a sort", arguments: Shape.small)
-    func topAndTakeOrdered(shape: Shape) throws {
+    @Test("top and takeOrdered match a sort", arguments: Master.both, Shape.small)
+    func topAndTakeOrdered(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, in: -500...500, seed: 53)  // with duplicates
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             for n in [0, 1, 5, shape.count, shape.count + 3] {
                 #expect(try rdd.top(n) == Array(data.sorted(by: >).prefix(n)), "top(\(n))")
@@ -74,10 +74,10 @@ struct ActionTests {
         }
     }
 
-    @Test("reduce, fold and aggregate", arguments: Shape.withLarge)
-    func reduceFoldAggregate(shape: Shape) throws {
+    @Test("reduce, fold and aggregate", arguments: Master.both, Shape.withLarge)
+    func reduceFoldAggregate(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, in: -1000...1000, seed: 54)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             if data.isEmpty {
                 #expect(throws: EngineError.self) { _ = try rdd.reduce(+) }
@@ -91,6 +91,8 @@ struct ActionTests {
             let (sum, count) = try rdd.aggregate((0, 0), { ($0.0 + $1, $0.1 + 1) }, { ($0.0 + $1.0, $0.1 + $1.1) })
             #expect(sum == data.reduce(0, +))
             #expect(count == data.count)
+            let sc = try rdd.aggregate(SumCount.zero, { SumCount.adding($0, $1) }, { SumCount.merging($0, $1) })
+            #expect(sc == SumCount(sum: data.reduce(0, +), count: data.count))
             if data.count <= 1000 {  // the array-appending seqOp is quadratic
                 let strings = try rdd.aggregate([String](), { $0 + ["\($1)"] }, { $0 + $1 })
                 #expect(strings == data.map { "\($0)" }, "partition results combine in partition order")
@@ -98,49 +100,45 @@ struct ActionTests {
         }
     }
 
-    @Test("reduce of an RDD with no partitions throws; fold returns the zero")
-    func reduceEmpty() throws {
-        try withContext { ctx throws in
+    @Test("reduce of an RDD with no partitions throws; fold returns the zero", arguments: Master.both)
+    func reduceEmpty(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             #expect(throws: EngineError.self) { _ = try ctx.emptyRDD(of: Int.self).reduce(+) }
             #expect(try ctx.emptyRDD(of: Int.self).fold(7, +) == 7)
         }
     }
 
-    @Test("foreach and foreachPartition run once per record and partition", arguments: Shape.small)
-    func foreach(shape: Shape) throws {
+    @Test("foreach and foreachPartition run once per record and partition", arguments: Master.both, Shape.small)
+    func foreach(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, in: 0...1000, seed: 55)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
-            let seen = Counters()
-            try rdd.foreach { seen.add($0) }
-            var want: [Int: Int] = [:]
-            for x in data { want[x, default: 0] += 1 }
-            #expect(seen.all == want)
-
-            let sums = Counters()
-            try rdd.mapPartitionsWithIndex { p, it in it.map { (p, $0) } }.foreachPartition { it in
-                var p = -1, total = 0
-                for (i, x) in it {
-                    p = i
-                    total += x
-                }
-                sums.add(p, total)  // p stays -1 for an empty partition
+            // What foreach consumed, counted on the way in by accumulators (they travel, captures do not).
+            let records = ctx.longAccumulator(), sum = ctx.longAccumulator()
+            try rdd.map(Tally(records: records, sum: sum)).foreach { x in
+                guard (0...1000).contains(x) else { throw InjectedFailure(tag: "foreach saw \(x)") }
             }
+            #expect(records.value == Int64(data.count))
+            #expect(sum.value == Int64(data.reduce(0, +)))
+
+            let sums = (0..<shape.slices).map { _ in ctx.longAccumulator() }
+            try rdd.mapPartitionsWithIndex { p, it in it.map { (p, $0) } }.map(PartitionTally(sums: sums))
+                .foreachPartition { it in for _ in it {} }
             for i in 0..<shape.slices {
                 let slice = data[sliceRange(i, count: shape.count, slices: shape.slices)]
-                if !slice.isEmpty { #expect(sums[i] == slice.reduce(0, +), "partition \(i)") }
+                #expect(sums[i].value == Int64(slice.reduce(0, +)), "partition \(i)")
             }
+            // One record per partition, empty or not: foreachPartition visits every partition once.
             let emptyPartitions = (0..<shape.slices).filter { sliceRange($0, count: shape.count, slices: shape.slices).isEmpty }
-            #expect(sums[-1] == 0)
-            let visits = Counters()
-            try rdd.foreachPartition { _ in visits.add(0) }
-            #expect(visits[0] == shape.slices, "\(emptyPartitions.count) empty partitions visited too")
+            let visits = ctx.longAccumulator(), ones = ctx.longAccumulator()
+            try rdd.mapPartitions { _ in [1] }.map(Tally(records: visits, sum: ones)).foreachPartition { it in for _ in it {} }
+            #expect(visits.value == Int64(shape.slices), "\(emptyPartitions.count) empty partitions visited too")
         }
     }
 
-    @Test("a foreach closure that throws fails the job with its error")
-    func foreachThrows() throws {
-        try withContext("local[2]", conf: ["engine.task.maxFailures": "1"]) { ctx throws in
+    @Test("a foreach closure that throws fails the job with its error", arguments: Master.both)
+    func foreachThrows(_ master: Master) throws {
+        try withContext(master, conf: ["engine.task.maxFailures": "1"]) { ctx throws in
             let error = #expect(throws: EngineError.self) {
                 try ctx.parallelize(Array(0..<100), numSlices: 4).foreach { x in
                     if x == 60 { throw InjectedFailure(tag: "foreach-60") }
@@ -150,32 +148,30 @@ struct ActionTests {
         }
     }
 
-    @Test("countByValue counts each distinct record", arguments: [false, true])
-    func countByValue(skewed: Bool) throws {
+    @Test("countByValue counts each distinct record", arguments: Master.both, [false, true])
+    func countByValue(_ master: Master, skewed: Bool) throws {
         let data = randomPairs(30_000, keys: 2000, skewed: skewed, seed: 56).map { "k\($0.0)" }
         var want: [String: Int] = [:]
         for x in data { want[x, default: 0] += 1 }
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             #expect(try ctx.parallelize(data, numSlices: 7).countByValue() == want)
             #expect(try ctx.parallelize([String](), numSlices: 2).countByValue().isEmpty)
         }
     }
 
-    @Test("collectAsMap keeps one value per key")
-    func collectAsMap() throws {
+    @Test("collectAsMap keeps one value per key", arguments: Master.both)
+    func collectAsMap(_ master: Master) throws {
         let data = (0..<500).map { ($0 % 50, $0) }
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let m = try ctx.parallelize(data, numSlices: 3).collectAsMap()
             #expect(m.count == 50)
             #expect(m.allSatisfy { k, v in v % 50 == k })
         }
     }
 
-    @Test("actions on a stopped context throw contextStopped")
-    func stoppedContext() throws {
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.log.level", "warning")
-        let ctx = try EngineContext(master: "local[2]", appName: "t", conf: conf)
+    @Test("actions on a stopped context throw contextStopped", arguments: Master.both)
+    func stoppedContext(_ master: Master) throws {
+        let ctx = try master.context()
         let rdd = ctx.parallelize([1, 2, 3], numSlices: 2)
         ctx.stop()
         ctx.stop()  // idempotent
@@ -186,3 +182,4 @@ struct ActionTests {
         }
     }
 }
+

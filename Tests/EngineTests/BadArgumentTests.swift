@@ -27,8 +27,9 @@ import Testing
         }
     }
 
-    @Test func badCountsAndFractionsFailTheAction() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func badCountsAndFractionsFailTheAction(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let nums = ctx.parallelize(Array(0..<100), numSlices: 3)
         let pairs = nums.map { ($0 % 7, $0) }
@@ -74,8 +75,9 @@ import Testing
         return message
     }
 
-    @Test func sampleWithAnInfiniteFractionFailsTheAction() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func sampleWithAnInfiniteFractionFailsTheAction(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let nums = ctx.parallelize(Array(0..<10), numSlices: 2)
         let message = invalidArgument { _ = try nums.sample(withReplacement: true, fraction: .infinity).count() }
@@ -83,8 +85,9 @@ import Testing
         #expect(try nums.count() == 10)
     }
 
-    @Test func rangeOfMoreThanIntMaxElementsIsRefused() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func rangeOfMoreThanIntMaxElementsIsRefused(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let message = invalidArgument { _ = try ctx.range(Int.min, Int.max) }
         #expect(message?.hasPrefix("range(\(Int.min), \(Int.max), step: 1) has 18446744073709551615 elements") == true,
@@ -93,8 +96,9 @@ import Testing
         #expect(down?.contains("has 18446744073709551615 elements") == true, "\(down ?? "")")
     }
 
-    @Test func persistRefusesReplicationBelowOne() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func persistRefusesReplicationBelowOne(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let nums = ctx.parallelize(Array(0..<10), numSlices: 2)
         let level = StorageLevel(useDisk: false, useMemory: true, deserialized: true, replication: 0)
@@ -104,8 +108,9 @@ import Testing
         #expect(try nums.count() == 10)
     }
 
-    @Test func persistRefusesReplicationAboveTheMaximum() throws {
-        let ctx = try context()
+    @Test(arguments: Master.both)
+    func persistRefusesReplicationAboveTheMaximum(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let nums = ctx.parallelize(Array(0..<10), numSlices: 2)
         let level = StorageLevel(useDisk: true, useMemory: true, deserialized: true, replication: StorageLevel.maxReplication + 1)
@@ -132,8 +137,9 @@ import Testing
 
 /// Arguments at the edge of Int's range give the right records instead of an overflow trap.
 @Suite struct ExtremeArgumentTests {
-    @Test func takeIntMaxReturnsEveryRecord() throws {
-        try withContext("local[2]") { ctx throws in
+    @Test(arguments: Master.both)
+    func takeIntMaxReturnsEveryRecord(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             // One record a partition: after the first, the estimate of partitions still needed,
             // 1.5 × Int.max × 1 / 1, is beyond Int.
             let nums = ctx.parallelize(Array(0..<8), numSlices: 8)
@@ -142,8 +148,9 @@ import Testing
         }
     }
 
-    @Test func rangeReachesIntMax() throws {
-        try withContext("local[2]") { ctx throws in
+    @Test(arguments: Master.both)
+    func rangeReachesIntMax(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             let step = Int.max / 2  // 4611686018427387903
             #expect(try ctx.range(0, Int.max, step: step, numSlices: 2).collect() == [0, 4611686018427387903, 9223372036854775806])
             #expect(try ctx.range(Int.max, 0, step: -step, numSlices: 2).collect() == [Int.max, 4611686018427387904, 1])
@@ -154,8 +161,9 @@ import Testing
         }
     }
 
-    @Test func rangeOfIntMaxElementsSlicesWithoutOverflow() throws {
-        try withContext("local[2]") { ctx throws in
+    @Test(arguments: Master.both)
+    func rangeOfIntMaxElementsSlicesWithoutOverflow(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             // Slice p starts at p × Int.max / 4, whose product exceeds Int for p ≥ 2.
             let firsts = try ctx.range(0, Int.max, numSlices: 4).mapPartitions { it in it.next().map { [$0] } ?? [] }.collect()
             #expect(firsts == [0, 2305843009213693951, 4611686018427387903, 6917529027641081855])

@@ -20,17 +20,9 @@ struct SliceSum: MapFunction {
 
 @Suite("broadcast variables")
 struct BroadcastVariableTests {
-    func context(portable: Bool, pieceSize: String = "4m") throws -> EngineContext {
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.log.level", "error")
-        conf.set("engine.broadcast.blockSize", pieceSize)
-        if portable { conf.set("engine.test.portableTaskBinaries", "true") }
-        return try EngineContext(master: "local[3]", appName: "bcast", conf: conf)
-    }
-
-    @Test("a table read by every task, in local mode and through portable task binaries", arguments: [false, true])
-    func lookUps(portable: Bool) throws {
-        let ctx = try context(portable: portable)
+    @Test("a table read by every task", arguments: Master.both)
+    func lookUps(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let table = Dictionary(uniqueKeysWithValues: (0..<500).map { ("k\($0)", $0 * 3) })
         let b = try ctx.broadcast(table)
@@ -44,16 +36,14 @@ struct BroadcastVariableTests {
 
     /// A value of several pieces (1 MB pieces, with and without compression and checksums)
     /// read by many tasks gives each the whole value.
-    @Test(arguments: [(true, true), (false, false)])
-    func largeValue(compress: Bool, checksum: Bool) throws {
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.log.level", "error")
-        conf.set("engine.broadcast.blockSize", "1m")
-        conf.set("engine.broadcast.compress", "\(compress)")
-        conf.set("engine.broadcast.checksum", "\(checksum)")
-        conf.set("engine.broadcast.factory", compress ? "TorrentBroadcast" : "TorrentBroadcastFactory")
-        conf.set("engine.test.portableTaskBinaries", "true")
-        let ctx = try EngineContext(master: "local[4]", appName: "bcast", conf: conf)
+    @Test(arguments: Master.both, [(true, true), (false, false)])
+    func largeValue(_ master: Master, _ options: (compress: Bool, checksum: Bool)) throws {
+        let (compress, checksum) = options
+        let ctx = try master.context(conf: [
+            "engine.broadcast.blockSize": "1m", "engine.broadcast.compress": "\(compress)",
+            "engine.broadcast.checksum": "\(checksum)",
+            "engine.broadcast.factory": compress ? "TorrentBroadcast" : "TorrentBroadcastFactory",
+        ])
         defer { ctx.stop() }
         var rng = SeededRandom(seed: 77)
         let data = (0..<(4 << 20) + 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -70,7 +60,7 @@ struct BroadcastVariableTests {
     }
 
     @Test func destroyedBroadcastsCannotBeUsed() throws {
-        let ctx = try context(portable: true)
+        let ctx = try Master.cluster.context()
         defer { ctx.stop() }
         let b = try ctx.broadcast(["x": 1])
         b.unpersist()
@@ -109,7 +99,7 @@ struct BroadcastVariableTests {
     }
 
     @Test func aClosureCapturingABroadcastCannotTravel() throws {
-        let ctx = try context(portable: true)
+        let ctx = try Master.cluster.context()
         defer { ctx.stop() }
         let b = try ctx.broadcast([1, 2, 3])
         do {
@@ -119,7 +109,7 @@ struct BroadcastVariableTests {
             #expect("\(error)".hasPrefix("Task not serializable: map at BroadcastVariableTests.swift:"))
         }
         // In plain local mode it runs.
-        let local = try context(portable: false)
+        let local = try Master.local.context()
         defer { local.stop() }
         let c = try local.broadcast([1, 2, 3])
         #expect(try local.parallelize([0, 2], numSlices: 2).map { try c.value[$0] }.collect() == [1, 3])

@@ -15,6 +15,9 @@ enum Master: String, Sendable, CaseIterable, CustomTestStringConvertible {
 
     var testDescription: String { self == .local ? "local[4]" : "local-cluster[2,1,512]" }
 
+    /// The arguments that make this test binary run ``ClusterExecutorHost`` alone.
+    static let executorHostArguments = "--testing-library swift-testing --filter ClusterExecutorHost"
+
     /// A new context on this master (quiet logs, no environment); the caller stops it.
     func context(conf extra: [String: String] = [:]) throws -> EngineContext {
         var conf = EngineConf(loadEnvironment: false)
@@ -24,10 +27,9 @@ enum Master: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .local:
             return try EngineContext(master: "local[4]", appName: "engine-tests", conf: conf)
         case .cluster:
-            // Stand-in until the test binary can host executors: every stage runs from its
-            // portable task binary, as executors in other processes run it.
-            conf.set("engine.test.portableTaskBinaries", "true")
-            return try EngineContext(master: "local[4]", appName: "engine-tests", conf: conf)
+            // Each executor is this test binary running one test, ClusterExecutorHost.
+            conf.set("engine.test.executorHostArguments", Self.executorHostArguments)
+            return try EngineContext(master: "local-cluster[2,1,512]", appName: "engine-tests", conf: conf)
         }
     }
 }
@@ -37,4 +39,17 @@ func withContext<R>(_ master: Master, conf extra: [String: String] = [:], _ body
     let ctx = try master.context(conf: extra)
     defer { ctx.stop() }
     return try body(ctx)
+}
+
+/// Runs `body`; on `.cluster` as a known issue (`comment` names the gap), so that the case is
+/// reported as an expected failure while the gap is open and flags itself once it is closed.
+/// `when` is false for inputs the gap does not touch (an empty result encodes no record, say):
+/// then `body` runs as any other case.
+func withKnownGap(in master: Master, when applies: Bool = true, _ comment: Comment,
+                  sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) rethrows {
+    if master == .cluster && applies {
+        withKnownIssue(comment, sourceLocation: sourceLocation) { try body() }
+    } else {
+        try body()
+    }
 }

@@ -35,11 +35,11 @@ func joinRow(_ k: Int, _ v: Int?, _ w: String?) -> String { "\(k)|\(v.map(String
 
 @Suite("Pair functions")
 struct PairFunctionTests {
-    @Test("reduceByKey sums each key's values", arguments: PairShape.withLarge)
-    func reduceByKey(shape: PairShape) throws {
+    @Test("reduceByKey sums each key's values", arguments: Master.both, PairShape.withLarge)
+    func reduceByKey(_ master: Master, shape: PairShape) throws {
         let data = shape.data(seed: 31)
         let expected = Dictionary(data, uniquingKeysWith: +)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             for n in [1, 4, 13] {
                 let r = rdd.reduceByKey(numPartitions: n, +)
@@ -53,19 +53,19 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("groupByKey gathers every value of each key", arguments: PairShape.withLarge)
-    func groupByKey(shape: PairShape) throws {
+    @Test("groupByKey gathers every value of each key", arguments: Master.both, PairShape.withLarge)
+    func groupByKey(_ master: Master, shape: PairShape) throws {
         let data = shape.data(seed: 32)
         let expected = groupedValues(data).mapValues { $0.sorted() }
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let g = try ctx.parallelize(data, numSlices: shape.slices).groupByKey(numPartitions: 5).collect()
             #expect(g.count == expected.count, "each key once")
             #expect(Dictionary(g.map { ($0.0, $0.1.sorted()) }, uniquingKeysWith: { a, _ in a }) == expected)
         }
     }
 
-    @Test("aggregateByKey starts from zero once per key and map partition, as Spark", arguments: PairShape.all)
-    func aggregateByKey(shape: PairShape) throws {
+    @Test("aggregateByKey starts from zero once per key and map partition, as Spark", arguments: Master.both, PairShape.all)
+    func aggregateByKey(_ master: Master, shape: PairShape) throws {
         let data = shape.data(seed: 33)
         var expected: [Int: SumCount] = [:]
         for (k, v) in data { expected[k] = SumCount.adding(expected[k] ?? .zero, v) }
@@ -76,7 +76,7 @@ struct PairFunctionTests {
             for (k, v) in slice { withZeros[k, default: 0] += v }
             for k in Set(slice.map(\.0)) { withZeros[k, default: 0] += 1000 }
         }
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             let sc = try rdd.aggregateByKey(SumCount.zero, numPartitions: 3, { SumCount.adding($0, $1) },
                                             { SumCount.merging($0, $1) }).collect()
@@ -87,10 +87,10 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("foldByKey folds from a neutral zero", arguments: PairShape.all)
-    func foldByKey(shape: PairShape) throws {
+    @Test("foldByKey folds from a neutral zero", arguments: Master.both, PairShape.all)
+    func foldByKey(_ master: Master, shape: PairShape) throws {
         let data = shape.data(seed: 34)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             let sums = try rdd.foldByKey(0, numPartitions: 4, +).collect()
             #expect(Dictionary(sums, uniquingKeysWith: { a, _ in a }) == Dictionary(data, uniquingKeysWith: +))
@@ -99,11 +99,11 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("combineByKey with and without map-side combine", arguments: PairShape.all)
-    func combineByKey(shape: PairShape) throws {
+    @Test("combineByKey with and without map-side combine", arguments: Master.both, PairShape.all)
+    func combineByKey(_ master: Master, shape: PairShape) throws {
         let data = shape.data(seed: 35)
         let expected = groupedValues(data).mapValues { $0.sorted() }
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             for mapSide in [true, false] {
                 let lists = try rdd.combineByKey(createCombiner: { [$0] }, mergeValue: { $0 + [$1] },
@@ -120,10 +120,10 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("mapValues and flatMapValues transform values and keep the partitioner")
-    func mapValuesAndFlatMapValues() throws {
+    @Test("mapValues and flatMapValues transform values and keep the partitioner", arguments: Master.both)
+    func mapValuesAndFlatMapValues(_ master: Master) throws {
         let data = randomPairs(3000, keys: 50, seed: 36)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: 4)
             let m = try rdd.mapValues { $0 * 2 + 1 }.collect()
             #expect(m.map(KV.init) == data.map { KV(($0.0, $0.1 * 2 + 1)) })
@@ -138,10 +138,10 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("keys, values and countByKey")
-    func keysValuesCountByKey() throws {
+    @Test("keys, values and countByKey", arguments: Master.both)
+    func keysValuesCountByKey(_ master: Master) throws {
         let data = randomPairs(5000, keys: 40, skewed: true, seed: 37)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: 5)
             #expect(try rdd.keys().collect() == data.map(\.0))
             #expect(try rdd.values().collect() == data.map(\.1))
@@ -153,8 +153,9 @@ struct PairFunctionTests {
     }
 
     @Test("join, leftOuterJoin, rightOuterJoin and fullOuterJoin match nested loops",
-          arguments: [(3000, 400, false), (3000, 200, true), (0, 100, false), (100, 0, false), (7, 5, false)])
-    func joins(leftCount: Int, rightCount: Int, skewed: Bool) throws {
+          arguments: Master.both, [(3000, 400, false), (3000, 200, true), (0, 100, false), (100, 0, false), (7, 5, false)])
+    func joins(_ master: Master, _ sizes: (leftCount: Int, rightCount: Int, skewed: Bool)) throws {
+        let (leftCount, rightCount, skewed) = sizes
         let left = randomPairs(leftCount, keys: 300, skewed: skewed, seed: 38)
         let right = randomPairs(rightCount, keys: 200, seed: 39).map { ($0.0, "w\($0.1)") }
         var inner: [String] = [], leftOuter: [String] = [], rightOuter: [String] = [], fullOuter: [String] = []
@@ -170,31 +171,41 @@ struct PairFunctionTests {
         fullOuter = inner + leftOuter + rightOuter
         leftOuter += inner
         rightOuter += inner
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let l = ctx.parallelize(left, numSlices: 4), r = ctx.parallelize(right, numSlices: 3)
-            let j = try l.join(r, numPartitions: 5).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
-            #expect(j.sorted() == inner.sorted())
-            let lo = try l.leftOuterJoin(r).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
-            #expect(lo.sorted() == leftOuter.sorted())
-            let ro = try l.rightOuterJoin(r, numPartitions: 2).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
-            #expect(ro.sorted() == rightOuter.sorted())
-            let fo = try l.fullOuterJoin(r, numPartitions: 7).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
-            #expect(fo.sorted() == fullOuter.sorted())
+            try withKnownGap(in: master, when: !inner.isEmpty, "an (Int, (Int, String)) record does not encode yet") {
+                let j = try l.join(r, numPartitions: 5).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
+                #expect(j.sorted() == inner.sorted())
+            }
+            try withKnownGap(in: master, when: !leftOuter.isEmpty, "an (Int, (Int, String?)) record does not encode yet") {
+                let lo = try l.leftOuterJoin(r).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
+                #expect(lo.sorted() == leftOuter.sorted())
+            }
+            try withKnownGap(in: master, when: !rightOuter.isEmpty, "an (Int, (Int?, String)) record does not encode yet") {
+                let ro = try l.rightOuterJoin(r, numPartitions: 2).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
+                #expect(ro.sorted() == rightOuter.sorted())
+            }
+            try withKnownGap(in: master, when: !fullOuter.isEmpty, "an (Int, (Int?, String?)) record does not encode yet") {
+                let fo = try l.fullOuterJoin(r, numPartitions: 7).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
+                #expect(fo.sorted() == fullOuter.sorted())
+            }
         }
     }
 
-    @Test("cogroup lists each key of either side once, with both sides' values")
-    func cogroup() throws {
+    @Test("cogroup lists each key of either side once, with both sides' values", arguments: Master.both)
+    func cogroup(_ master: Master) throws {
         let left = randomPairs(2500, keys: 150, skewed: true, seed: 40)
         let right = randomPairs(1800, keys: 300, seed: 41).map { ($0.0, Double($0.1) / 2) }
         let gl = groupedValues(left), gr = groupedValues(right)
-        try withContext { ctx throws in
-            let c = try ctx.parallelize(left, numSlices: 5).cogroup(ctx.parallelize(right, numSlices: 2), numPartitions: 4)
-                .collect()
-            #expect(c.count == Set(gl.keys).union(gr.keys).count, "each key once")
-            for (k, (vs, ws)) in c {
-                #expect(vs.sorted() == (gl[k] ?? []).sorted(), "left values of \(k)")
-                #expect(ws.sorted() == (gr[k] ?? []).sorted(), "right values of \(k)")
+        try withContext(master) { ctx throws in
+            try withKnownGap(in: master, "an (Int, ([Int], [Double])) record does not encode yet") {
+                let c = try ctx.parallelize(left, numSlices: 5).cogroup(ctx.parallelize(right, numSlices: 2), numPartitions: 4)
+                    .collect()
+                #expect(c.count == Set(gl.keys).union(gr.keys).count, "each key once")
+                for (k, (vs, ws)) in c {
+                    #expect(vs.sorted() == (gl[k] ?? []).sorted(), "left values of \(k)")
+                    #expect(ws.sorted() == (gr[k] ?? []).sorted(), "right values of \(k)")
+                }
             }
             let empty = try ctx.parallelize([(Int, Int)](), numSlices: 2)
                 .cogroup(ctx.emptyRDD(of: (Int, Double).self)).collect()
@@ -202,21 +213,21 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("subtractByKey keeps the records whose key is absent from the other side")
-    func subtractByKey() throws {
+    @Test("subtractByKey keeps the records whose key is absent from the other side", arguments: Master.both)
+    func subtractByKey(_ master: Master) throws {
         let left = randomPairs(4000, keys: 200, skewed: true, seed: 42)
         let right = randomPairs(150, keys: 400, seed: 43).map { ($0.0, "r") }
         let rightKeys = Set(right.map(\.0))
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let s = try ctx.parallelize(left, numSlices: 3).subtractByKey(ctx.parallelize(right, numSlices: 2)).collect()
             #expect(sortedPairs(s) == sortedPairs(left.filter { !rightKeys.contains($0.0) }))
         }
     }
 
-    @Test("sortByKey range-partitions: partition i's keys precede partition i+1's", arguments: [true, false])
-    func sortByKey(ascending: Bool) throws {
+    @Test("sortByKey range-partitions: partition i's keys precede partition i+1's", arguments: Master.both, [true, false])
+    func sortByKey(_ master: Master, ascending: Bool) throws {
         let data = randomPairs(50_000, keys: 20_000, skewed: true, seed: 44)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let sorted = try ctx.parallelize(data, numSlices: 6).sortByKey(ascending: ascending, numPartitions: 4)
             #expect(sorted.partitioner is RangePartitioner<Int>)
             #expect(sorted.numPartitions == sorted.partitioner?.numPartitions)
@@ -224,10 +235,10 @@ struct PairFunctionTests {
             let keys = all.map(\.0)
             #expect(keys == (ascending ? data.map(\.0).sorted() : data.map(\.0).sorted(by: >)))
             #expect(sortedPairs(all) == sortedPairs(data))
-            let parts = try sorted.glom().collect().filter { !$0.isEmpty }
+            let parts = try sorted.keys().glom().collect().filter { !$0.isEmpty }
             #expect(parts.count > 1)
             for i in 0..<(parts.count - 1) {
-                let here = parts[i].map(\.0), next = parts[i + 1].map(\.0)
+                let here = parts[i], next = parts[i + 1]
                 if ascending {
                     #expect(here.max()! <= next.min()!, "partition \(i) and \(i + 1)")
                 } else {
@@ -237,25 +248,25 @@ struct PairFunctionTests {
         }
     }
 
-    @Test("sortByKey of string keys and of an empty RDD")
-    func sortByKeyStringsAndEmpty() throws {
+    @Test("sortByKey of string keys and of an empty RDD", arguments: Master.both)
+    func sortByKeyStringsAndEmpty(_ master: Master) throws {
         var rng = SeededRandom(seed: 45)
         let words = (0..<3000).map { _ in
             (String((0..<Int.random(in: 0...6, using: &rng)).map { _ in "abcxyzé".randomElement(using: &rng)! }),
              Int.random(in: 0...9, using: &rng))
         }
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let got = try ctx.parallelize(words, numSlices: 4).sortByKey(numPartitions: 3).collect()
             #expect(got.map(\.0) == words.map(\.0).sorted())
             #expect(try ctx.parallelize([(String, Int)](), numSlices: 3).sortByKey().collect().isEmpty)
         }
     }
 
-    @Test("partitionBy puts each key in its partitioner's partition; the same partitioner returns the same RDD")
-    func partitionBy() throws {
+    @Test("partitionBy puts each key in its partitioner's partition; the same partitioner returns the same RDD", arguments: Master.both)
+    func partitionBy(_ master: Master) throws {
         let data = randomPairs(6000, keys: 500, skewed: true, seed: 46)
         let p = HashPartitioner(5)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: 3)
             let byHash = rdd.partitionBy(p)
             #expect(byHash.numPartitions == 5)
@@ -266,10 +277,12 @@ struct PairFunctionTests {
             #expect(placed.allSatisfy { $0.0 == p.partition(for: $0.1) })
             #expect(sortedPairs(try byHash.collect()) == sortedPairs(data))
 
-            let byMod = rdd.partitionBy(ModPartitioner(numPartitions: 7))
-            let modPlaced = try byMod.mapPartitionsWithIndex { i, it in it.map { (i, $0.0) } }.collect()
-            #expect(modPlaced.count == data.count)
-            #expect(modPlaced.allSatisfy { $0.0 == $0.1 % 7 })
+            try withKnownGap(in: master, "a user-defined Partitioner cannot travel yet") {
+                let byMod = rdd.partitionBy(ModPartitioner(numPartitions: 7))
+                let modPlaced = try byMod.mapPartitionsWithIndex { i, it in it.map { (i, $0.0) } }.collect()
+                #expect(modPlaced.count == data.count)
+                #expect(modPlaced.allSatisfy { $0.0 == $0.1 % 7 })
+            }
         }
     }
 }

@@ -4,14 +4,13 @@ import Testing
 
 /// The ten-line job of the README, run as written (with a context instead of `main`).
 @Suite struct ReadmeJobTests {
-    @Test func readmeWordCountJob() throws {
+    @Test(arguments: Master.both)
+    func readmeWordCountJob(_ master: Master) throws {
         let dir = NSTemporaryDirectory() + "readme-job-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data("b a b\nc b a\n".utf8).write(to: URL(fileURLWithPath: dir + "/in.txt"))
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.log.level", "error")
-        let ctx = try EngineContext(master: "local[2]", appName: "readme", conf: conf)
+        let ctx = try master.context()
         defer { ctx.stop() }
         let args = [dir + "/in.txt", dir + "/out"]
         var printed: [String] = []

@@ -153,11 +153,9 @@ struct RecoveryTests {
         #expect(allPaths(under: local.path).isEmpty, "\(allPaths(under: local.path))")
     }
 
-    @Test("jobs submitted from several threads at once on one context")
-    func concurrentJobs() async throws {
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.log.level", "warning")
-        let ctx = try EngineContext(master: "local[4]", appName: "concurrent", conf: conf)
+    @Test("jobs submitted from several threads at once on one context", arguments: Master.both)
+    func concurrentJobs(_ master: Master) async throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let shared = ctx.parallelize(randomPairs(30_000, keys: 200, seed: 76), numSlices: 6).reduceByKey(numPartitions: 4, +)
         let want = Dictionary(randomPairs(30_000, keys: 200, seed: 76), uniquingKeysWith: +)

@@ -3,41 +3,24 @@ import Foundation
 import Scheduler
 import Testing
 
-/// The operators recorded for cluster mode beyond map, filter and reduceByKey: each job runs
-/// from portable task binaries (every stage's lineage rebuilt by replaying its operator calls)
-/// and is checked against the same job in plain local mode and against a computation here.
+/// The operators recorded for cluster mode beyond map, filter and reduceByKey: each job runs in
+/// both masters (in local-cluster every stage's lineage is rebuilt on the executors by replaying
+/// its operator calls) and is checked against a computation here; results that depend on a seed
+/// or on placement are checked against the same job in local[4].
 @Suite struct ShippingOperatorsTests {
-    func context(portable: Bool, threads: Int = 3) throws -> EngineContext {
-        var conf = EngineConf(loadEnvironment: false)
-        if portable { conf.set("engine.test.portableTaskBinaries", "true") }
-        return try EngineContext(master: "local[\(threads)]", appName: "shipping-operators", conf: conf)
-    }
-
-    /// `job`'s result with portable task binaries and without. Also checks that the portable
-    /// context really ships its work: a closure that captures context fails there.
-    func inBothModes<R>(_ job: (EngineContext) throws -> R) throws -> (portable: R, local: R) {
-        let portable = try context(portable: true)
-        defer { portable.stop() }
-        let captured = Int.random(in: 1...9)
-        #expect(throws: (any Error).self) { _ = try portable.parallelize([1, 2, 3]).map { $0 + captured }.count() }
-        let local = try context(portable: false)
-        defer { local.stop() }
-        return (try job(portable), try job(local))
-    }
-
     /// Slice i of `parallelize(data, numSlices: n)`, computed here.
     func slices<T>(_ data: [T], _ n: Int) -> [[T]] {
         (0..<n).map { i in Array(data[(i * data.count / n)..<((i + 1) * data.count / n)]) }
     }
 
-    @Test(arguments: Shape.small)
-    func narrowOperatorsMatchLocalModeAndAnIndependentComputation(_ shape: Shape) throws {
+    @Test(arguments: Master.both, Shape.small)
+    func narrowOperatorsMatchLocalModeAndAnIndependentComputation(_ master: Master, _ shape: Shape) throws {
         let data = randomInts(shape.count, in: -50...50, seed: UInt64(shape.count) + 11)
         let parts = slices(data, shape.slices)
-        let r = try inBothModes { ctx in
+        func job(_ ctx: EngineContext) throws -> NarrowResults {
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             let pairs = rdd.map { ($0 % 5, $0) }
-            return (
+            return NarrowResults(
                 flatMapValues: try pairs.flatMapValues { [$0, $0 * 10] }.collect().map { [$0.0, $0.1] },
                 keys: try pairs.keys().collect(),
                 values: try pairs.values().collect(),
@@ -54,7 +37,9 @@ import Testing
                     .map { "\($0.0)\($0.1)" },
                 zipped: try rdd.zipWithIndex().collect().map { [$0.0, $0.1] })
         }
-        for result in [r.portable, r.local] {
+        let result = try withContext(master, job)
+        let reference = try withContext(.local, job)
+        do {
             #expect(result.flatMapValues == data.flatMap { [[$0 % 5, $0], [$0 % 5, $0 * 10]] })
             #expect(result.keys == data.map { $0 % 5 })
             #expect(result.values == data)
@@ -82,35 +67,40 @@ import Testing
                 return true
             })
         }
-        #expect(r.portable.sample == r.local.sample)
-        #expect(r.portable.sampleWith == r.local.sampleWith)
-        #expect(r.portable.cartesian == r.local.cartesian)
+        #expect(result.sample == reference.sample, "the same seed gives the same sample in both masters")
+        #expect(result.sampleWith == reference.sampleWith)
         if data.count >= 1000 {
-            #expect(r.portable.sample.count > data.count / 4 && r.portable.sample.count < data.count * 3 / 5)
-            #expect(r.portable.sampleWith.count > data.count)
+            #expect(result.sample.count > data.count / 4 && result.sample.count < data.count * 3 / 5)
+            #expect(result.sampleWith.count > data.count)
         }
     }
 
-    @Test func rangeMatchesStrideIncludingEmptyAndNegativeSteps() throws {
+    struct NarrowResults {
+        var flatMapValues: [[Int]], keys: [Int], values: [Int], keyBy: [[Int]], mapPartitions: [Int], withIndex: [Int]
+        var glom: [[Int]], coalesced: [[Int]], sample: [Int], sampleWith: [Int], union: [[Int]], unionMany: [Int]
+        var cartesian: [String], zipped: [[Int]]
+    }
+
+    @Test(arguments: Master.both)
+    func rangeMatchesStrideIncludingEmptyAndNegativeSteps(_ master: Master) throws {
         let cases: [(Int, Int, Int, Int?)] = [(0, 100, 3, 4), (10, -7, -2, 3), (5, 5, 1, 2), (0, 1, 1, nil), (3, 0, 1, 5)]
-        let r = try inBothModes { ctx in
+        let r = try withContext(master) { ctx in
             try cases.map { try ctx.range($0.0, $0.1, step: $0.2, numSlices: $0.3).map { $0 * 2 }.glom().collect() }
         }
-        #expect(r.portable == r.local)
-        for (result, c) in zip(r.portable, cases) {
+        for (result, c) in zip(r, cases) {
             #expect(result.flatMap { $0 } == Array(stride(from: c.0, to: c.1, by: c.2)).map { $0 * 2 })
             #expect(result.count == (c.3 ?? result.count))
         }
     }
 
-    @Test(arguments: [0, 1, 3_000, 40_000])
-    func repartitionDistinctAndPartitionByMatchLocalMode(_ count: Int) throws {
+    @Test(arguments: Master.both, [0, 1, 3_000, 40_000])
+    func repartitionDistinctAndPartitionByMatchLocalMode(_ master: Master, _ count: Int) throws {
         let data = randomInts(count, in: -300...300, seed: UInt64(count) + 5)
         let pairs = randomPairs(count, keys: 50, skewed: true, seed: UInt64(count) + 6)
-        let r = try inBothModes { ctx in
+        func job(_ ctx: EngineContext) throws -> RepartitionResults {
             let rdd = ctx.parallelize(data, numSlices: 5)
             let kv = ctx.parallelize(pairs, numSlices: 4)
-            return (
+            return RepartitionResults(
                 repartitioned: try rdd.repartition(3).glom().collect(),
                 coalescedWithShuffle: try rdd.coalesce(7, shuffle: true).glom().collect(),
                 pairsRepartitioned: try kv.repartition(2).glom().map { $0.map { [$0.0, $0.1] } }.collect(),
@@ -120,7 +110,9 @@ import Testing
                 // Already partitioned alike: the same RDD, no second shuffle.
                 twice: try kv.partitionBy(HashPartitioner(3)).partitionBy(HashPartitioner(3)).values().collect().sorted())
         }
-        for result in [r.portable, r.local] {
+        let result = try withContext(master, job)
+        let reference = try withContext(.local, job)
+        do {
             #expect(result.repartitioned.count == 3)
             #expect(result.repartitioned.joined().sorted() == data.sorted())
             #expect(result.coalescedWithShuffle.count == 7)
@@ -137,21 +129,27 @@ import Testing
             #expect(result.partitioned.joined().map { "\($0)" }.sorted() == pairs.map { "\([$0.0, $0.1])" }.sorted())
             #expect(result.twice == pairs.map(\.1).sorted())
         }
-        #expect(r.portable.repartitioned == r.local.repartitioned)
-        #expect(r.portable.coalescedWithShuffle == r.local.coalescedWithShuffle)
-        #expect(r.portable.pairsRepartitioned == r.local.pairsRepartitioned)
-        #expect(r.portable.partitioned == r.local.partitioned)
+        // Placement is the same in both masters.
+        #expect(result.repartitioned == reference.repartitioned)
+        #expect(result.coalescedWithShuffle == reference.coalescedWithShuffle)
+        #expect(result.pairsRepartitioned == reference.pairsRepartitioned)
+        #expect(result.partitioned == reference.partitioned)
     }
 
-    @Test(arguments: [0, 1, 5_000, 60_000])
-    func byKeyAggregationsMatchAnIndependentComputation(_ count: Int) throws {
+    struct RepartitionResults {
+        var repartitioned: [[Int]], coalescedWithShuffle: [[Int]], pairsRepartitioned: [[[Int]]], distinct: [Int]
+        var distinctTwo: [[Int]], partitioned: [[[Int]]], twice: [Int]
+    }
+
+    @Test(arguments: Master.both, [0, 1, 5_000, 60_000])
+    func byKeyAggregationsMatchAnIndependentComputation(_ master: Master, _ count: Int) throws {
         let pairs = randomPairs(count, keys: 40, skewed: true, seed: UInt64(count) + 9)
         var sums: [Int: Int] = [:], lists: [Int: [Int]] = [:]
         for (k, v) in pairs {
             sums[k, default: 0] += v
             lists[k, default: []].append(v)
         }
-        let r = try inBothModes { ctx -> ByKeyResults in
+        func job(_ ctx: EngineContext) throws -> ByKeyResults {
             let kv = ctx.parallelize(pairs, numSlices: 6)
             let folded: [(Int, Int)] = try kv.foldByKey(0, numPartitions: 3) { $0 + $1 }.collect()
             // A zero that is not neutral is added once per key and map partition: as in local mode.
@@ -178,8 +176,9 @@ import Testing
                 combined: Dictionary(uniqueKeysWithValues: combined.map { ($0.0, $0.1.sorted()) }),
                 combinedNoMapSide: Dictionary(uniqueKeysWithValues: combinedNoMapSide))
         }
+        let result = try withContext(master, job)
         let sortedLists = lists.mapValues { $0.sorted() }
-        for result in [r.portable, r.local] {
+        do {
             #expect(result.folded == sums)
             #expect(result.aggregated == sortedLists)
             #expect(result.sumCounts == lists.mapValues { SumCount(sum: $0.reduce(0, +), count: $0.count) })
@@ -197,7 +196,7 @@ import Testing
             }
             #expect(Set(result.foldedFromTen.keys) == Set(sums.keys))
         }
-        #expect(r.portable == r.local)
+        #expect(try result == withContext(.local, job), "the same results in both masters")
     }
 
     struct ByKeyResults: Equatable {
@@ -211,8 +210,8 @@ import Testing
         var combinedNoMapSide: [Int: Int]
     }
 
-    @Test(arguments: [(0, 0), (0, 500), (2_000, 0), (8_000, 3_000)])
-    func cogroupAndJoinsMatchAnIndependentComputation(_ sizes: (Int, Int)) throws {
+    @Test(arguments: Master.both, [(0, 0), (0, 500), (2_000, 0), (8_000, 3_000)])
+    func cogroupAndJoinsMatchAnIndependentComputation(_ master: Master, _ sizes: (Int, Int)) throws {
         let left = randomPairs(sizes.0, keys: 30, skewed: true, seed: 21)
         let right = randomPairs(sizes.1, keys: 30, seed: 22).map { ($0.0 + 10, "w\($0.1)") }
         var ls: [Int: [Int]] = [:], rs: [Int: [String]] = [:]
@@ -229,7 +228,7 @@ import Testing
             rows(k, ls[k].map { $0.map { "\($0)" } } ?? ["nil"], rs[k].map { $0.map { "\($0)" } } ?? ["nil"])
         }.sorted()
         let expectedSubtract = left.filter { rs[$0.0] == nil }.map { "\($0.0) \($0.1)" }.sorted()
-        let r = try inBothModes { ctx in
+        let r = try withContext(master) { ctx in
             let l = ctx.parallelize(left, numSlices: 5), rr = ctx.parallelize(right, numSlices: 3)
             // Values that are tuples are made Codable before they are collected.
             return [
@@ -248,35 +247,40 @@ import Testing
                     .map { "\($0.0) \($0.1)" }.sorted(),
             ]
         }
-        #expect(r.portable == r.local)
         let expectedCogroup = allKeys.map { k in
             "\(k) \((ls[k] ?? []).sorted()) \((rs[k] ?? []).sorted())"
         }.sorted()
-        #expect(r.portable == [expectedCogroup, expectedJoin, expectedLeft, expectedRight, expectedFull, expectedSubtract,
+        #expect(r == [expectedCogroup, expectedJoin, expectedLeft, expectedRight, expectedFull, expectedSubtract,
                                expectedJoin])
     }
 
-    @Test(arguments: [0, 1, 4_000])
-    func sortByKeyAndSortByMatchSorting(_ count: Int) throws {
+    @Test(arguments: Master.both, [0, 1, 4_000])
+    func sortByKeyAndSortByMatchSorting(_ master: Master, _ count: Int) throws {
         let pairs = randomPairs(count, keys: 1000, skewed: true, seed: 31)
-        let r = try inBothModes { ctx in
+        func job(_ ctx: EngineContext) throws -> SortResults {
             let kv = ctx.parallelize(pairs, numSlices: 4)
-            return (
+            return SortResults(
                 ascending: try kv.sortByKey(numPartitions: 3).keys().glom().collect(),
                 descending: try kv.sortByKey(ascending: false).collect().map { [$0.0, $0.1] },
                 by: try kv.values().sortBy({ -$0 }, numPartitions: 2).collect())
         }
-        for result in [r.portable, r.local] {
+        let result = try withContext(master, job)
+        do {
             #expect(Array(result.ascending.joined()) == pairs.map(\.0).sorted())
             #expect(result.descending.map { $0[0] } == pairs.map(\.0).sorted(by: >))
             #expect(result.descending.map { "\($0)" }.sorted() == pairs.map { "\([$0.0, $0.1])" }.sorted())
             #expect(result.by == pairs.map(\.1).sorted(by: >))
         }
-        #expect(r.portable.ascending == r.local.ascending)
+        #expect(try result.ascending == withContext(.local, job).ascending, "the same range bounds in both masters")
     }
 
-    @Test func foreachPartitionRunsFromPortableBinaries() throws {
-        let ctx = try context(portable: true)
+    struct SortResults {
+        var ascending: [[Int]], descending: [[Int]], by: [Int]
+    }
+
+    @Test(arguments: Master.both)
+    func foreachPartitionRunsOnEveryPartition(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let rdd = ctx.parallelize(Array(0..<1000), numSlices: 4)
         try rdd.foreachPartition { it in
@@ -290,7 +294,7 @@ import Testing
     }
 
     @Test func aCustomPartitionerIsReportedAsNotPortable() throws {
-        let ctx = try context(portable: true)
+        let ctx = try Master.cluster.context()
         defer { ctx.stop() }
         let kv = ctx.parallelize([(1, 2), (3, 4)], numSlices: 2)
         for (rdd, operation) in [(kv.partitionBy(ModPartitioner(numPartitions: 2)), "partitionBy"),
@@ -303,11 +307,11 @@ import Testing
             } throws: { error in
                 let text = "\(error)"
                 return text.hasPrefix("Task not serializable: \(operation) at ShippingOperatorsTests.swift:")
-                    && text.contains("uses a partitioner other than HashPartitioner")
+                    && text.contains("uses the partitioner ModPartitioner, which is not Codable")
             }
         }
         // The same jobs run in local mode.
-        let local = try context(portable: false)
+        let local = try Master.local.context()
         defer { local.stop() }
         #expect(try local.parallelize([(1, 2), (3, 4)], numSlices: 2).partitionBy(ModPartitioner(numPartitions: 2)).count() == 2)
     }
@@ -315,7 +319,7 @@ import Testing
     @Test func checkpointSaysItIsNotSupportedInClusterModeYet() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ship-cp-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ctx = try context(portable: true)
+        let ctx = try Master.cluster.context()
         defer { ctx.stop() }
         try ctx.setCheckpointDir(dir)
         let rdd = ctx.parallelize(Array(0..<100), numSlices: 4).map { $0 * 2 }

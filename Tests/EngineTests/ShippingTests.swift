@@ -15,18 +15,12 @@ struct KeepMultiples: FilterFunction {
     func callAsFunction(_ x: Int) -> Bool { x % of == 0 }
 }
 
-/// Jobs run from portable task binaries: each stage's lineage is written as operator calls and
-/// rebuilt in a replay context before its tasks run, as on executors in other processes.
+/// Jobs in both masters; in local-cluster each stage's lineage is written as operator calls and
+/// rebuilt on the executors before its tasks run.
 @Suite struct ShippingTests {
-    func portableContext(_ threads: Int = 3) throws -> EngineContext {
-        var conf = EngineConf(loadEnvironment: false)
-        conf.set("engine.test.portableTaskBinaries", "true")
-        return try EngineContext(master: "local[\(threads)]", appName: "shipping", conf: conf)
-    }
-
-    @Test(arguments: Shape.small)
-    func transformationsAndActionsMatchAnIndependentComputation(_ shape: Shape) throws {
-        let ctx = try portableContext()
+    @Test(arguments: Master.both, Shape.small)
+    func transformationsAndActionsMatchAnIndependentComputation(_ master: Master, _ shape: Shape) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let data = randomInts(shape.count, in: -500...500, seed: UInt64(shape.count))
         let rdd = ctx.parallelize(data, numSlices: shape.slices)
@@ -47,8 +41,9 @@ struct KeepMultiples: FilterFunction {
         #expect(Dictionary(uniqueKeysWithValues: groups) == counts)
     }
 
-    @Test func codableFunctionTypesTravelWithTheirFields() throws {
-        let ctx = try portableContext()
+    @Test(arguments: Master.both)
+    func codableFunctionTypesTravelWithTheirFields(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let data = Array(0..<1000)
         let out = try ctx.parallelize(data, numSlices: 4).map(AddOffset(offset: 7)).filter(KeepMultiples(of: 5)).collect()
@@ -56,7 +51,7 @@ struct KeepMultiples: FilterFunction {
     }
 
     @Test func aClosureThatCapturesFailsTheJobBeforeAnyTaskRuns() throws {
-        let ctx = try portableContext()
+        let ctx = try Master.cluster.context()
         defer { ctx.stop() }
         let offset = Int.random(in: 1...9)
         let ran = ctx.parallelize(Array(0..<100), numSlices: 4).map { $0 }
@@ -75,8 +70,9 @@ struct KeepMultiples: FilterFunction {
         #expect(ctx.lastJobSummary != nil)
     }
 
-    @Test func persistedRDDsAreCachedByReplayedLineages() throws {
-        let ctx = try portableContext(2)
+    @Test(arguments: Master.both)
+    func persistedRDDsAreCachedByReplayedLineages(_ master: Master) throws {
+        let ctx = try master.context()
         defer { ctx.stop() }
         let cached = try ctx.parallelize(Array(0..<5000), numSlices: 5).map { ($0 % 7, $0) }.persist(.MEMORY_AND_DISK)
         #expect(try cached.count() == 5000)
@@ -87,7 +83,8 @@ struct KeepMultiples: FilterFunction {
         #expect(sum == (0..<5000).reduce(0, +))
     }
 
-    @Test func wordCountMatchesLocalModeOnSkewedAndEmptyLines() throws {
+    @Test(arguments: Master.both)
+    func wordCountMatchesAnIndependentCountOnSkewedAndEmptyLines(_ master: Master) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ship-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -102,7 +99,7 @@ struct KeepMultiples: FilterFunction {
         try text.write(toFile: dir + "/in.txt", atomically: true, encoding: .utf8)
         var expected: [String: Int] = [:]
         for w in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) { expected[String(w), default: 0] += 1 }
-        let ctx = try portableContext()
+        let ctx = try master.context()
         defer { ctx.stop() }
         let counts = try ctx.textFile(dir + "/in.txt", minPartitions: 4).flatMap { $0.split(separator: " ").map(String.init) }
             .map { ($0, 1) }.reduceByKey(+)
@@ -110,6 +107,11 @@ struct KeepMultiples: FilterFunction {
         try counts.map { "\($0.0)\t\($0.1)" }.saveAsTextFile(dir + "/out")
         let saved = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter { $0.hasPrefix("part-") }
             .map { try String(contentsOfFile: dir + "/out/" + $0, encoding: .utf8) }.joined()
-        #expect(saved.split(separator: "\n").count == expected.count)
+        let savedCounts = saved.split(separator: "\n").map { line -> (String, Int) in
+            let fields = line.split(separator: "\t")
+            return (String(fields[0]), fields.count == 2 ? Int(fields[1]) ?? -1 : -1)
+        }
+        #expect(savedCounts.count == expected.count)
+        #expect(Dictionary(savedCounts, uniquingKeysWith: { _, _ in -1 }) == expected)
     }
 }

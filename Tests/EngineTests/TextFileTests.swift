@@ -31,15 +31,16 @@ struct TextFileTests {
     static let smallBlocks = ["engine.files.blockSize": "64"]
 
     @Test("a file cut into many splits yields exactly its lines, in order",
-          arguments: [(1, true), (2, false), (3, true), (4, false), (5, true), (6, false)])
-    func manySplits(seed: UInt64, finalNewline: Bool) throws {
+          arguments: Master.both, [(1, true), (2, false), (3, true), (4, false), (5, true), (6, false)])
+    func manySplits(_ master: Master, _ file: (seed: UInt64, finalNewline: Bool)) throws {
+        let (seed, finalNewline) = file
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let content = randomText(lines: 300, seed: 80 + seed, finalNewline: finalNewline)
         let path = dir.appendingPathComponent("input.txt").path
         try Data(content).write(to: URL(fileURLWithPath: path))
         let want = expectedLines(content).map { String(decoding: $0, as: UTF8.self) }
-        try withContext(conf: Self.smallBlocks) { ctx throws in
+        try withContext(master, conf: Self.smallBlocks) { ctx throws in
             let rdd = try ctx.textFile(path, minPartitions: 2)
             #expect(rdd.numPartitions >= content.count / 64 - 1, "cut into 64-byte splits")
             #expect(try rdd.collect() == want)
@@ -50,8 +51,8 @@ struct TextFileTests {
     }
 
     @Test("lines of every length around the split size, so lines start at, before and after split boundaries",
-          arguments: Array(60...68))
-    func boundaryLengths(lineLength: Int) throws {
+          arguments: Master.both, Array(60...68))
+    func boundaryLengths(_ master: Master, lineLength: Int) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         var content: [UInt8] = []
@@ -61,20 +62,20 @@ struct TextFileTests {
         }
         let path = dir.appendingPathComponent("f").path
         try Data(content).write(to: URL(fileURLWithPath: path))
-        try withContext(conf: Self.smallBlocks) { ctx throws in
+        try withContext(master, conf: Self.smallBlocks) { ctx throws in
             let got = try ctx.textFile(path).collect()
             #expect(got == expectedLines(content).map { String(decoding: $0, as: UTF8.self) })
         }
     }
 
-    @Test("minPartitions shrinks splits below the block size")
-    func minPartitions() throws {
+    @Test("minPartitions shrinks splits below the block size", arguments: Master.both)
+    func minPartitions(_ master: Master) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let content = randomText(lines: 2000, seed: 90, finalNewline: true)
         let path = dir.appendingPathComponent("f").path
         try Data(content).write(to: URL(fileURLWithPath: path))
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = try ctx.textFile(path, minPartitions: 10)
             #expect(rdd.numPartitions >= 10)
             #expect(try rdd.collect() == expectedLines(content).map { String(decoding: $0, as: UTF8.self) })
@@ -82,8 +83,8 @@ struct TextFileTests {
         }
     }
 
-    @Test("a directory: visible files in name order; _ and . files and subdirectories ignored")
-    func directory() throws {
+    @Test("a directory: visible files in name order; _ and . files and subdirectories ignored", arguments: Master.both)
+    func directory(_ master: Master) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let b = randomText(lines: 50, seed: 91, finalNewline: false)
@@ -95,21 +96,21 @@ struct TextFileTests {
         try Data().write(to: dir.appendingPathComponent("part-c-empty"))
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
         try Data("nested\n".utf8).write(to: dir.appendingPathComponent("sub/part-z"))
-        try withContext(conf: Self.smallBlocks) { ctx throws in
+        try withContext(master, conf: Self.smallBlocks) { ctx throws in
             let got = try ctx.textFile(dir.path).collect()
             #expect(got == (expectedLines(a) + expectedLines(b)).map { String(decoding: $0, as: UTF8.self) })
             #expect(!got.contains("hidden") && !got.contains("nested"))
         }
     }
 
-    @Test("an empty file has no lines; a file of one newline has one empty line")
-    func emptyFiles() throws {
+    @Test("an empty file has no lines; a file of one newline has one empty line", arguments: Master.both)
+    func emptyFiles(_ master: Master) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let empty = dir.appendingPathComponent("empty").path, newline = dir.appendingPathComponent("nl").path
         try Data().write(to: URL(fileURLWithPath: empty))
         try Data([10]).write(to: URL(fileURLWithPath: newline))
-        try withContext(conf: Self.smallBlocks) { ctx throws in
+        try withContext(master, conf: Self.smallBlocks) { ctx throws in
             #expect(try ctx.textFile(empty).collect().isEmpty)
             #expect(try ctx.textFileBytes(empty).count() == 0)
             #expect(try ctx.textFile(newline).collect() == [""])
@@ -119,9 +120,9 @@ struct TextFileTests {
         }
     }
 
-    @Test("a missing path is inputNotFound")
-    func missingPath() throws {
-        try withContext { ctx throws in
+    @Test("a missing path is inputNotFound", arguments: Master.both)
+    func missingPath(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             let error = #expect(throws: EngineError.self) { _ = try ctx.textFile("/nonexistent/engine-tests/input.txt") }
             guard case .inputNotFound(let path) = error else {
                 Issue.record("expected inputNotFound, got \(String(describing: error))")
@@ -132,8 +133,8 @@ struct TextFileTests {
         }
     }
 
-    @Test("textFileBytes keeps bytes that are not UTF-8")
-    func nonUTF8() throws {
+    @Test("textFileBytes keeps bytes that are not UTF-8", arguments: Master.both)
+    func nonUTF8(_ master: Master) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Every byte value, including lone \r, 0x00 and invalid UTF-8 sequences.
@@ -142,7 +143,7 @@ struct TextFileTests {
         try Data(content).write(to: URL(fileURLWithPath: path))
         let want = expectedLines(content)
         #expect(String(validating: want.joined(), as: UTF8.self) == nil, "the test data is not UTF-8")
-        try withContext(conf: Self.smallBlocks) { ctx throws in
+        try withContext(master, conf: Self.smallBlocks) { ctx throws in
             let got = try ctx.textFileBytes(path).collect()
             #expect(got.map(\.bytes) == want)
             #expect(got.reduce(0) { $0 + $1.count } == want.reduce(0) { $0 + $1.count })
@@ -151,14 +152,14 @@ struct TextFileTests {
         }
     }
 
-    @Test("more partitions asked for than bytes: one-byte splits still yield each line once")
-    func oneByteSplits() throws {
+    @Test("more partitions asked for than bytes: one-byte splits still yield each line once", arguments: Master.both)
+    func oneByteSplits(_ master: Master) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let content = Array("a\n\nbc\r\ndef\n\nxyz".utf8)
         let path = dir.appendingPathComponent("tiny").path
         try Data(content).write(to: URL(fileURLWithPath: path))
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = try ctx.textFile(path, minPartitions: 100)
             #expect(rdd.numPartitions >= content.count - 2, "about one split per byte")
             #expect(try rdd.collect() == ["a", "", "bc", "def", "", "xyz"])

@@ -7,10 +7,10 @@ import Testing
 /// computation done on a plain Swift array.
 @Suite("Transformations")
 struct TransformationTests {
-    @Test("map, flatMap and filter keep partition order", arguments: Shape.withLarge)
-    func mapFlatMapFilter(shape: Shape) throws {
+    @Test("map, flatMap and filter keep partition order", arguments: Master.both, Shape.withLarge)
+    func mapFlatMapFilter(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, seed: 11 + UInt64(shape.count))
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             #expect(try rdd.map { $0 &* 3 &+ 1 }.collect() == data.map { $0 &* 3 &+ 1 })
             #expect(try rdd.map { "v\($0)" }.collect() == data.map { "v\($0)" })
@@ -22,10 +22,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("mapPartitions and mapPartitionsWithIndex see exactly parallelize's slices", arguments: Shape.small)
-    func mapPartitions(shape: Shape) throws {
+    @Test("mapPartitions and mapPartitionsWithIndex see exactly parallelize's slices", arguments: Master.both, Shape.small)
+    func mapPartitions(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, in: -1000...1000, seed: 12)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: shape.slices)
             let sums = try rdd.mapPartitions { it in [it.reduce(0, +)] }.collect()
             let expectedSums = (0..<shape.slices).map { i in data[sliceRange(i, count: shape.count, slices: shape.slices)].reduce(0, +) }
@@ -40,10 +40,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("glom gives slice i the records i*n/k ..< (i+1)*n/k", arguments: Shape.small)
-    func glom(shape: Shape) throws {
+    @Test("glom gives slice i the records i*n/k ..< (i+1)*n/k", arguments: Master.both, Shape.small)
+    func glom(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, seed: 13)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let parts = try ctx.parallelize(data, numSlices: shape.slices).glom().collect()
             #expect(parts.count == shape.slices)
             for (i, part) in parts.enumerated() {
@@ -52,10 +52,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("union concatenates, including empty RDDs, without a shuffle")
-    func union() throws {
+    @Test("union concatenates, including empty RDDs, without a shuffle", arguments: Master.both)
+    func union(_ master: Master) throws {
         let a = randomInts(300, seed: 14), b = randomInts(77, seed: 15)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let ra = ctx.parallelize(a, numSlices: 3), rb = ctx.parallelize(b, numSlices: 5)
             let u = ra.union(rb)
             #expect(u.numPartitions == 8)
@@ -70,10 +70,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("distinct removes duplicates, also with one key holding most records", arguments: [false, true])
-    func distinct(skewed: Bool) throws {
+    @Test("distinct removes duplicates, also with one key holding most records", arguments: Master.both, [false, true])
+    func distinct(_ master: Master, skewed: Bool) throws {
         let data = randomPairs(50_000, keys: 5000, skewed: skewed, seed: 16).map(\.0)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let d = ctx.parallelize(data, numSlices: 6).distinct(numPartitions: 4)
             #expect(d.numPartitions == 4)
             let got = try d.collect()
@@ -83,11 +83,11 @@ struct TransformationTests {
         }
     }
 
-    @Test("sample without replacement: a subset of about fraction × n, the same for a seed")
-    func sampleWithoutReplacement() throws {
+    @Test("sample without replacement: a subset of about fraction × n, the same for a seed", arguments: Master.both)
+    func sampleWithoutReplacement(_ master: Master) throws {
         let n = 100_000
         let data = Array(0..<n)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: 7)
             for fraction in [0.01, 0.3, 0.9] {
                 let s = try rdd.sample(withReplacement: false, fraction: fraction, seed: 42).collect()
@@ -106,11 +106,11 @@ struct TransformationTests {
         }
     }
 
-    @Test("sample with replacement repeats records, about fraction × n in all")
-    func sampleWithReplacement() throws {
+    @Test("sample with replacement repeats records, about fraction × n in all", arguments: Master.both)
+    func sampleWithReplacement(_ master: Master) throws {
         let n = 50_000
         let data = Array(0..<n)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = ctx.parallelize(data, numSlices: 4)
             for fraction in [0.5, 2.0] {
                 let s = try rdd.sample(withReplacement: true, fraction: fraction, seed: 7).collect()
@@ -123,10 +123,11 @@ struct TransformationTests {
         }
     }
 
-    @Test("coalesce merges neighbouring partitions without a shuffle", arguments: [(10, 3), (7, 1), (3, 8), (0, 2)])
-    func coalesce(parents: Int, target: Int) throws {
+    @Test("coalesce merges neighbouring partitions without a shuffle", arguments: Master.both, [(10, 3), (7, 1), (3, 8), (0, 2)])
+    func coalesce(_ master: Master, _ shape: (parents: Int, target: Int)) throws {
+        let (parents, target) = shape
         let data = randomInts(1234, seed: 17)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rdd = parents == 0 ? ctx.emptyRDD(of: Int.self) : ctx.parallelize(data, numSlices: parents)
             let c = rdd.coalesce(target)
             #expect(c.numPartitions == (parents == 0 ? 0 : min(parents, target)))
@@ -138,10 +139,11 @@ struct TransformationTests {
     }
 
     @Test("repartition gives exactly the partitions asked for, balanced, the same records",
-          arguments: [(3, 7), (8, 2), (1, 1), (5, 5), (4, 16)])
-    func repartition(from: Int, to: Int) throws {
+          arguments: Master.both, [(3, 7), (8, 2), (1, 1), (5, 5), (4, 16)])
+    func repartition(_ master: Master, _ counts: (from: Int, to: Int)) throws {
+        let (from, to) = counts
         let data = randomInts(10_007, seed: 18)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let r = ctx.parallelize(data, numSlices: from).repartition(to)
             #expect(r.numPartitions == to)
             #expect(shuffleDependencies(r).count == 1)
@@ -157,10 +159,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("repartition of pairs and of an empty RDD")
-    func repartitionPairsAndEmpty() throws {
+    @Test("repartition of pairs and of an empty RDD", arguments: Master.both)
+    func repartitionPairsAndEmpty(_ master: Master) throws {
         let pairs = randomPairs(5000, skewed: true, seed: 19)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let r = ctx.parallelize(pairs, numSlices: 3).repartition(6)
             #expect(r.numPartitions == 6)
             #expect(sortedPairs(try r.collect()) == sortedPairs(pairs))
@@ -170,10 +172,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("zipWithIndex numbers records 0..<n in partition order", arguments: Shape.withLarge)
-    func zipWithIndex(shape: Shape) throws {
+    @Test("zipWithIndex numbers records 0..<n in partition order", arguments: Master.both, Shape.withLarge)
+    func zipWithIndex(_ master: Master, shape: Shape) throws {
         let data = randomInts(shape.count, seed: 20)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             // A filter makes partition sizes unknown without counting.
             let rdd = ctx.parallelize(data, numSlices: shape.slices).filter { $0 % 2 == 0 }
             let expected = data.filter { $0 % 2 == 0 }
@@ -183,26 +185,27 @@ struct TransformationTests {
         }
     }
 
-    @Test("zipWithIndex of an RDD with no partitions")
-    func zipWithIndexEmpty() throws {
-        try withContext { ctx throws in
+    @Test("zipWithIndex of an RDD with no partitions", arguments: Master.both)
+    func zipWithIndexEmpty(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             #expect(try ctx.emptyRDD(of: String.self).zipWithIndex().collect().isEmpty)
         }
     }
 
-    @Test("keyBy pairs each record with its key")
-    func keyBy() throws {
+    @Test("keyBy pairs each record with its key", arguments: Master.both)
+    func keyBy(_ master: Master) throws {
         let data = randomInts(999, seed: 21)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let k = try ctx.parallelize(data, numSlices: 4).keyBy { $0 % 10 }.collect()
             #expect(k.map(KV.init) == data.map { KV(($0 % 10, $0)) })
         }
     }
 
-    @Test("cartesian yields every pair", arguments: [(40, 3, 25, 4), (0, 2, 10, 3), (5, 8, 1, 1), (12, 1, 0, 0)])
-    func cartesian(na: Int, pa: Int, nb: Int, pb: Int) throws {
+    @Test("cartesian yields every pair", arguments: Master.both, [(40, 3, 25, 4), (0, 2, 10, 3), (5, 8, 1, 1), (12, 1, 0, 0)])
+    func cartesian(_ master: Master, _ sizes: (na: Int, pa: Int, nb: Int, pb: Int)) throws {
+        let (na, pa, nb, pb) = sizes
         let a = randomInts(na, in: 0...50, seed: 22), b = randomInts(nb, in: 0...50, seed: 23)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let rb = pb == 0 ? ctx.emptyRDD(of: Int.self) : ctx.parallelize(b, numSlices: pb)
             let c = ctx.parallelize(a, numSlices: pa).cartesian(rb)
             #expect(c.numPartitions == pa * pb)
@@ -212,10 +215,10 @@ struct TransformationTests {
         }
     }
 
-    @Test("sortBy sorts globally across partitions", arguments: [true, false])
-    func sortBy(ascending: Bool) throws {
+    @Test("sortBy sorts globally across partitions", arguments: Master.both, [true, false])
+    func sortBy(_ master: Master, ascending: Bool) throws {
         let data = randomInts(30_000, in: -5000...5000, seed: 24)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let sorted = try ctx.parallelize(data, numSlices: 6).sortBy({ $0 }, ascending: ascending, numPartitions: 5)
             #expect(sorted.numPartitions <= 5)
             let expected = ascending ? data.sorted() : data.sorted(by: >)
@@ -230,9 +233,9 @@ struct TransformationTests {
         }
     }
 
-    @Test("sortBy of an empty RDD, of a one-key RDD, and with more partitions than records")
-    func sortByEdges() throws {
-        try withContext { ctx throws in
+    @Test("sortBy of an empty RDD, of a one-key RDD, and with more partitions than records", arguments: Master.both)
+    func sortByEdges(_ master: Master) throws {
+        try withContext(master) { ctx throws in
             #expect(try ctx.parallelize([Int](), numSlices: 4).sortBy { $0 }.collect().isEmpty)
             #expect(try ctx.emptyRDD(of: Int.self).sortBy { $0 }.collect().isEmpty)
             let same = Array(repeating: 5, count: 1000)
@@ -241,17 +244,19 @@ struct TransformationTests {
         }
     }
 
-    @Test("narrow operators over shuffled parents: cartesian, union, zipWithIndex and coalesce")
-    func narrowOverShuffles() throws {
+    @Test("narrow operators over shuffled parents: cartesian, union, zipWithIndex and coalesce", arguments: Master.both)
+    func narrowOverShuffles(_ master: Master) throws {
         let data = randomPairs(3000, keys: 40, seed: 25)
         let sums = Dictionary(data, uniquingKeysWith: +)
-        try withContext { ctx throws in
+        try withContext(master) { ctx throws in
             let reduced = ctx.parallelize(data, numSlices: 4).reduceByKey(numPartitions: 3, +)
             let small = ctx.parallelize([1, 2], numSlices: 2)
-            let c = try small.cartesian(reduced).collect()
-            #expect(c.count == 2 * sums.count)
-            #expect(Set(c.map { "\($0.0):\($0.1.0):\($0.1.1)" })
-                    == Set([1, 2].flatMap { i in sums.map { "\(i):\($0.key):\($0.value)" } }))
+            try withKnownGap(in: master, "an (Int, (Int, Int)) record does not encode yet") {
+                let c = try small.cartesian(reduced).collect()
+                #expect(c.count == 2 * sums.count)
+                #expect(Set(c.map { "\($0.0):\($0.1.0):\($0.1.1)" })
+                        == Set([1, 2].flatMap { i in sums.map { "\(i):\($0.key):\($0.value)" } }))
+            }
             let u = try reduced.union(ctx.parallelize(Array(sums), numSlices: 2)).collect()
             #expect(sortedPairs(u) == sortedPairs(Array(sums) + Array(sums)))
             let z = try reduced.keys().zipWithIndex().collect()

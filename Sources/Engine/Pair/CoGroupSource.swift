@@ -30,3 +30,11 @@ struct CoGroupSource<K: Hashable & Codable & SendableMetatype, V>: Sendable {
         }
     }
 }
+
+extension CoGroupSource where V: Codable & SendableMetatype {
+    /// The side of a cogroup whose values are `Codable`, shuffled with their own codec.
+    @inlinable
+    init(_ rdd: RDD<(K, V)>, partitioner: any Partitioner) {
+        self.init(rdd, partitioner: partitioner, value: .codable)
+    }
+}

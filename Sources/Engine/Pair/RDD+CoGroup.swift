@@ -142,24 +142,30 @@ extension RDD {
 
     /// The records whose key does not occur in `other`.
     ///
-    /// Mirrors Spark's `PairRDDFunctions.subtractByKey`.
+    /// Mirrors Spark's `PairRDDFunctions.subtractByKey`: partitioned by `partitioner`, else
+    /// `HashPartitioner(numPartitions)`, else this RDD's partitioner, else a ``HashPartitioner``
+    /// over this RDD's partition count (Spark's default here, not the default parallelism).
     @inlinable
     public func subtractByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
-        _ other: RDD<(K, W)>, numPartitions: Int? = nil, file: String = #fileID, line: Int = #line
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
+        file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
         let mark = context.idMark
+        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
         return context.recorded(SubtractByKeyOperator<K, V, W>.self, "subtractByKey", mark: mark, inputs: [self, other],
-                                params: PartitionerShape(numPartitions: numPartitions, partitioner: nil), file: file, line: line,
-                                subtractByKeyRDD(other, numPartitions: numPartitions, file: file, line: line))
+                                functions: [shape.shipped], params: shape, file: file, line: line,
+                                subtractByKeyRDD(other, numPartitions: numPartitions, partitioner: partitioner,
+                                                 file: file, line: line))
     }
 
     @inlinable
     func subtractByKeyRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
-        _ other: RDD<(K, W)>, numPartitions: Int?, file: String, line: Int
+        _ other: RDD<(K, W)>, numPartitions: Int?, partitioner: (any Partitioner)?, file: String, line: Int
     ) -> RDD<(K, V)> where T == (K, V) {
-        cogroupImpl(other, partitioner: pairPartitioner(other, numPartitions), requested: numPartitions,
-                    operation: "subtractByKey",
-                    callSite: makeCallSite(file, line))
+        let p = partitioner ?? numPartitions.map { HashPartitioner(atLeastOne: $0) } ?? self.partitioner
+            ?? HashPartitioner(atLeastOne: self.numPartitions)
+        return cogroupImpl(other, partitioner: p, requested: numPartitions, operation: "subtractByKey",
+                           callSite: makeCallSite(file, line))
             .flatMapValuesRDD({ (vs: [V], ws: [W]) -> [V] in ws.isEmpty ? vs : [] }, file: file, line: line)
     }
 }

@@ -12,9 +12,7 @@ extension RDD {
     @inlinable
     public func mapValues<K, V, U>(_ f: @escaping @Sendable (V) throws -> U, file: String = #fileID,
                                    line: Int = #line) -> RDD<(K, U)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(MapValuesOperator<K, V, U>.self, "mapValues", mark: mark, inputs: [self], functions: [.of(f)],
-                                file: file, line: line, mapValuesRDD(f, file: file, line: line))
+        mapValues(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable
@@ -37,9 +35,7 @@ extension RDD {
     @inlinable
     public func flatMapValues<K, V, S: Sequence>(_ f: @escaping @Sendable (V) throws -> S, file: String = #fileID,
                                                  line: Int = #line) -> RDD<(K, S.Element)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(FlatMapValuesOperator<K, V, S>.self, "flatMapValues", mark: mark, inputs: [self],
-                                functions: [.of(f)], file: file, line: line, flatMapValuesRDD(f, file: file, line: line))
+        flatMapValues(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable
@@ -159,9 +155,10 @@ extension RDD {
     /// `engine.default.parallelism` when set, else over this RDD's partition count; when this
     /// RDD is already partitioned that way there is no shuffle.
     ///
-    /// A partitioner other than ``HashPartitioner`` cannot travel to executors in other processes
-    /// yet (the job fails with `Task not serializable: …`). A count below 1 is reported by the
-    /// first action as `EngineError.invalidArgument`.
+    /// A partitioner of your own travels to executors in other processes when its type is
+    /// `Codable` (see ``PartitionerShape``); otherwise the job fails there with
+    /// `Task not serializable: …`. A count below 1 is reported by the first action as
+    /// `EngineError.invalidArgument`.
     /// - Throws: nothing here; an error thrown by one of the functions fails the action (`EngineError.jobFailed`).
     @inlinable
     public func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
@@ -169,14 +166,9 @@ extension RDD {
         mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int? = nil,
         partitioner: (any Partitioner)? = nil, mapSideCombine: Bool = true, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, C)> where T == (K, V) {
-        let mark = context.idMark
-        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
-        return context.recorded(CombineByKeyOperator<K, V, C>.self, "combineByKey", mark: mark, inputs: [self],
-                                functions: [.of(createCombiner), .of(mergeValue), .of(mergeCombiners), shape.shipped],
-                                params: CombineByKeyParams(shape: shape, mapSideCombine: mapSideCombine), file: file, line: line,
-                                combineByKeyRDD(createCombiner: createCombiner, mergeValue: mergeValue,
-                                                mergeCombiners: mergeCombiners, numPartitions: numPartitions,
-                                                partitioner: partitioner, mapSideCombine: mapSideCombine, file: file, line: line))
+        combineByKey(shipping: (.of(createCombiner), .of(mergeValue), .of(mergeCombiners)), createCombiner: createCombiner,
+                     mergeValue: mergeValue, mergeCombiners: mergeCombiners, numPartitions: numPartitions,
+                     partitioner: partitioner, mapSideCombine: mapSideCombine, file: file, line: line)
     }
 
     @inlinable
@@ -203,11 +195,7 @@ extension RDD {
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
         _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
-        let mark = context.idMark
-        let out = reduceByKeyRDD(numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line)
-        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
-        return context.recorded(ReduceByKeyOperator<K, V>.self, "reduceByKey", mark: mark, inputs: [self],
-                                functions: [.of(f), shape.shipped], params: shape, file: file, line: line, out)
+        reduceByKey(shipping: .of(f), numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line)
     }
 
     @inlinable
@@ -230,10 +218,7 @@ extension RDD {
         _ zero: V, numPartitions: Int? = nil, _ f: @escaping @Sendable (V, V) throws -> V,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, V)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(FoldByKeyOperator<K, V>.self, "foldByKey", mark: mark, inputs: [self], functions: [.of(f)],
-                                params: ByKeyZeroParams(zero: zero, numPartitions: numPartitions), file: file, line: line,
-                                foldByKeyRDD(zero, numPartitions: numPartitions, f, file: file, line: line))
+        foldByKey(shipping: .of(f), zero, numPartitions: numPartitions, f, file: file, line: line)
     }
 
     @inlinable
@@ -256,11 +241,8 @@ extension RDD {
         _ zero: U, numPartitions: Int? = nil, _ seqOp: @escaping @Sendable (U, V) throws -> U,
         _ combOp: @escaping @Sendable (U, U) throws -> U, file: String = #fileID, line: Int = #line
     ) -> RDD<(K, U)> where T == (K, V) {
-        let mark = context.idMark
-        return context.recorded(AggregateByKeyOperator<K, V, U>.self, "aggregateByKey", mark: mark, inputs: [self],
-                                functions: [.of(seqOp), .of(combOp)],
-                                params: ByKeyZeroParams(zero: zero, numPartitions: numPartitions), file: file, line: line,
-                                aggregateByKeyRDD(zero, numPartitions: numPartitions, seqOp, combOp, file: file, line: line))
+        aggregateByKey(shipping: (.of(seqOp), .of(combOp)), zero, numPartitions: numPartitions, seqOp, combOp,
+                       file: file, line: line)
     }
 
     @inlinable
@@ -297,8 +279,8 @@ extension RDD {
 
     /// Redistributes the records by key with `partitioner`; the same RDD when already partitioned so.
     ///
-    /// Mirrors Spark's `PairRDDFunctions.partitionBy`. Only a ``HashPartitioner`` can travel to
-    /// executors in other processes yet.
+    /// Mirrors Spark's `PairRDDFunctions.partitionBy`. A partitioner of your own travels to executors
+    /// in other processes when its type is `Codable`.
     @inlinable
     public func partitionBy<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(
         _ partitioner: any Partitioner, file: String = #fileID, line: Int = #line

@@ -71,8 +71,7 @@ extension RDD {
         _ f: @escaping @Sendable (T) throws -> K, ascending: Bool = true, numPartitions: Int? = nil,
         file: String = #fileID, line: Int = #line
     ) throws(EngineError) -> RDD<T> where T: Codable & SendableMetatype {
-        try keyBy(f, file: file, line: line).sortByKey(ascending: ascending, numPartitions: numPartitions,
-                                                      file: file, line: line).values(file: file, line: line)
+        try sortBy(shipping: .of(f), f, ascending: ascending, numPartitions: numPartitions, file: file, line: line)
     }
 }
 

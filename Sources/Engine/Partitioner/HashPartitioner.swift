@@ -5,8 +5,8 @@ import Storage
 /// process and every run (as Java's hashCode is for Spark); other keys use `Hashable`,
 /// whose seed is per process.
 ///
-/// The one partitioner that travels to executors in other processes today; the default of
-/// every by-key operation.
+/// The default of every by-key operation; it travels to executors in other processes as its
+/// count (a partitioner of your own travels when its type is `Codable`).
 public struct HashPartitioner: Partitioner, Equatable, CustomStringConvertible {
     /// Number of partitions: ``requestedPartitions``, or 1 when that is below 1.
     public let numPartitions: Int

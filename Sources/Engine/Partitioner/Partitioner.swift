@@ -10,8 +10,11 @@ public protocol Partitioner: Sendable {
 
 /// A partitioner for keys of type `Key`. Implement it to partition by your own rule.
 ///
-/// A custom partitioner works in local mode; it cannot travel to executors in other processes
-/// yet (the job fails with `Task not serializable: … uses a partitioner other than HashPartitioner`).
+/// A custom partitioner works in local mode. To travel to executors in other processes its type
+/// must also be `Codable` and have a stable name (not `private`, not declared inside a
+/// function): its mangled type name and encoded fields travel and the executor decodes the same
+/// type; otherwise the job fails there with `Task not serializable: … uses the partitioner X,
+/// which is not Codable`.
 public protocol KeyPartitioner<Key>: Partitioner {
     /// The type of the keys it partitions.
     associatedtype Key

@@ -66,3 +66,6 @@ public struct RangePartitioner<K: Comparable & Sendable>: KeyPartitioner, Custom
         return bounds
     }
 }
+
+/// A RangePartitioner of `Codable` keys is `Codable`, so it travels to executors in other processes.
+extension RangePartitioner: Codable where K: Codable {}

@@ -155,7 +155,7 @@ extension RDD {
     @inlinable
     public func fold(_ zero: T, _ f: @escaping @Sendable (T, T) throws -> T, file: String = #fileID,
                      line: Int = #line) throws(EngineError) -> T {
-        try aggregate(zero, f, f, file: file, line: line)
+        try aggregate(shipping: .of(f), zero, f, f, operation: "fold", file: file, line: line)
     }
 
     /// Aggregates each partition from `zero` with `seqOp`, then the partition results with `combOp`.
@@ -166,17 +166,7 @@ extension RDD {
     public func aggregate<U>(_ zero: U, _ seqOp: @escaping @Sendable (U, T) throws -> U,
                              _ combOp: @escaping @Sendable (U, U) throws -> U,
                              file: String = #fileID, line: Int = #line) throws(EngineError) -> U {
-        let zeroBytes = AggregateAction<T, U>.encodeZero(zero)
-        let parts = try context.runJob(self, callSite: "aggregate at \(makeCallSite(file, line))",
-                                       function: context.recordCall(AggregateAction<T, U>.self, "aggregate", inputs: [self],
-                                                                    functions: [.of(seqOp), zeroBytes.shipped], params: zeroBytes.bytes,
-                                                                    file: file, line: line) {
-                                           AggregateAction<T, U>.make(zero, seqOp) })
-        do {
-            return try parts.reduce(zero) { try combOp($0, $1.value) }
-        } catch {
-            throw .jobFailed("Job aborted: the combine function failed on the driver: \(error)")
-        }
+        try aggregate(shipping: .of(seqOp), zero, seqOp, combOp, operation: "aggregate", file: file, line: line)
     }
 
     /// Runs `f` on every record, on the executors.
@@ -187,10 +177,7 @@ extension RDD {
     @inlinable
     public func foreach(_ f: @escaping @Sendable (T) throws -> Void, file: String = #fileID,
                         line: Int = #line) throws(EngineError) {
-        _ = try context.runJob(self, callSite: "foreach at \(makeCallSite(file, line))",
-                               function: context.recordCall(ForeachAction<T>.self, "foreach", inputs: [self],
-                                                            functions: [.effect(f)], file: file, line: line) {
-                                   ForeachAction<T>.make(f) })
+        try foreach(shipping: .effect(f), f, file: file, line: line)
     }
 
     /// Runs `f` on each partition's records, on the executors.
@@ -200,10 +187,7 @@ extension RDD {
     @inlinable
     public func foreachPartition(_ f: @escaping @Sendable (PartitionIterator<T>) throws -> Void,
                                  file: String = #fileID, line: Int = #line) throws(EngineError) {
-        _ = try context.runJob(self, callSite: "foreachPartition at \(makeCallSite(file, line))",
-                               function: context.recordCall(ForeachPartitionAction<T>.self, "foreachPartition", inputs: [self],
-                                                            functions: [.partitionEffect(f)], file: file, line: line) {
-                                   ForeachPartitionAction<T>.make(f) })
+        try foreachPartition(shipping: .partitionEffect(f), f, file: file, line: line)
     }
 }
 

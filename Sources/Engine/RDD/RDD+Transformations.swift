@@ -26,9 +26,7 @@ extension RDD {
     ///   `engine.task.maxFailures` attempts the action fails with `EngineError.jobFailed`.
     @inlinable
     public func map<U>(_ f: @escaping @Sendable (T) throws -> U, file: String = #fileID, line: Int = #line) -> RDD<U> {
-        let mark = context.idMark
-        return context.recorded(MapOperator<T, U>.self, "map", mark: mark, inputs: [self], functions: [.of(f)],
-                                file: file, line: line, mapRDD(f, file: file, line: line))
+        map(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable
@@ -51,9 +49,7 @@ extension RDD {
     @inlinable
     public func flatMap<S: Sequence>(_ f: @escaping @Sendable (T) throws -> S, file: String = #fileID,
                                      line: Int = #line) -> RDD<S.Element> {
-        let mark = context.idMark
-        return context.recorded(FlatMapOperator<T, S>.self, "flatMap", mark: mark, inputs: [self], functions: [.of(f)],
-                                file: file, line: line, flatMapRDD(f, file: file, line: line))
+        flatMap(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable
@@ -80,9 +76,7 @@ extension RDD {
     @inlinable
     public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool, file: String = #fileID,
                        line: Int = #line) -> RDD<T> {
-        let mark = context.idMark
-        return context.recorded(FilterOperator<T>.self, "filter", mark: mark, inputs: [self], functions: [.predicate(predicate)],
-                                file: file, line: line, filterRDD(predicate, file: file, line: line))
+        filter(shipping: .predicate(predicate), predicate, file: file, line: line)
     }
 
     @inlinable
@@ -104,10 +98,7 @@ extension RDD {
     public func mapPartitions<S: Sequence & SendableMetatype>(preservesPartitioning: Bool = false,
                                            _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
                                            file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
-        let mark = context.idMark
-        return context.recorded(MapPartitionsOperator<T, S>.self, "mapPartitions", mark: mark, inputs: [self],
-                                functions: [.partitions(f)], params: preservesPartitioning, file: file, line: line,
-                                mapPartitionsRDD(preservesPartitioning: preservesPartitioning, f, file: file, line: line))
+        mapPartitions(shipping: .partitions(f), preservesPartitioning: preservesPartitioning, f, file: file, line: line)
     }
 
     @inlinable
@@ -118,7 +109,7 @@ extension RDD {
                                   operation: "mapPartitions", file: file, line: line)
     }
 
-    /// Like ``mapPartitions(preservesPartitioning:_:file:line:)``, also giving `f` the partition index.
+    /// Like ``mapPartitions(preservesPartitioning:_:file:line:)-(_,(PartitionIterator<T>)->S,_,_)``, also giving `f` the partition index.
     ///
     /// Mirrors Spark's `RDD.mapPartitionsWithIndex`. `operation` names the call in logs and lineage.
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
@@ -127,13 +118,8 @@ extension RDD {
                                                     _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S,
                                                     operation: String = "mapPartitionsWithIndex",
                                                     file: String = #fileID, line: Int = #line) -> RDD<S.Element> {
-        let mark = context.idMark
-        return context.recorded(MapPartitionsWithIndexOperator<T, S>.self, operation, mark: mark, inputs: [self],
-                                functions: [.indexedPartitions(f)],
-                                params: MapPartitionsParams(preservesPartitioning: preservesPartitioning, operation: operation),
-                                file: file, line: line,
-                                mapPartitionsWithIndexRDD(preservesPartitioning: preservesPartitioning, f, operation: operation,
-                                                          file: file, line: line))
+        mapPartitionsWithIndex(shipping: .indexedPartitions(f), preservesPartitioning: preservesPartitioning, f,
+                               operation: operation, file: file, line: line)
     }
 
     @inlinable
@@ -190,9 +176,7 @@ extension RDD {
     @inlinable
     public func keyBy<K>(_ f: @escaping @Sendable (T) throws -> K, file: String = #fileID,
                          line: Int = #line) -> RDD<(K, T)> {
-        let mark = context.idMark
-        return context.recorded(KeyByOperator<T, K>.self, "keyBy", mark: mark, inputs: [self], functions: [.of(f)],
-                                file: file, line: line, keyByRDD(f, file: file, line: line))
+        keyBy(shipping: .of(f), f, file: file, line: line)
     }
 
     @inlinable

@@ -9,7 +9,7 @@ import Scheduler
 /// its dependencies, its partitioner) is given at construction, and the compute
 /// function is built by `@inlinable` operators, so it runs specialized for `T`.
 ///
-/// Transformations (``map(_:file:line:)->RDD<U>``, ``reduceByKey(numPartitions:partitioner:_:file:line:)->RDD<((A,B),V)>``, …)
+/// Transformations (``map(_:file:line:)->RDD<U>``, ``reduceByKey(numPartitions:partitioner:_:file:line:)-4s7d1``, …)
 /// only record how to compute the new RDD and do not throw; a bad argument (a partition count
 /// below 1, a negative sample fraction) is reported by the first action on the RDD as
 /// `EngineError.invalidArgument`. Actions (``collect(file:line:)``, ``count(file:line:)``, …)
@@ -73,6 +73,8 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     let persistState = PersistState<T>()
     /// What the ContextCleaner removes once this RDD is released (its cached blocks, its checkpoint files).
     let cleanupTokens = CleanupTokens()
+    /// The name given with ``setName(_:)``.
+    let nameState = RDDName()
 
     /// Where partition `partition` is best computed: the executors caching it when persisted
     /// (as Spark's getPreferredLocs), else what the RDD's source says (none for most).
@@ -85,7 +87,8 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     }
 
     /// A short name for logs and lineage printing: `MapPartitionsRDD[3] at map at WordCount.swift:12`.
-    public var debugName: String { "\(kindName)[\(id)] at \(operation) at \(callSite)" }
+    /// A name given with ``setName(_:)`` comes first, as Spark prints it.
+    public var debugName: String { "\(name.map { $0 + " " } ?? "")\(kindName)[\(id)] at \(operation) at \(callSite)" }
 
     /// Computes partition `partition` as a stream of record chunks (on a task thread).
     /// Reads the checkpoint files once the RDD is checkpointed, else the cached blocks when it

@@ -10,10 +10,7 @@ extension RDD {
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func map<F: MapFunction>(_ f: F, file: String = #fileID, line: Int = #line) -> RDD<F.Output> where F.Input == T {
-        let mark = context.idMark
-        return context.recorded(MapOperator<T, F.Output>.self, "map", mark: mark, inputs: [self],
-                                functions: [.of(portable: f)], file: file, line: line,
-                                mapRDD({ try f($0) }, file: file, line: line))
+        map(shipping: .of(portable: f), { try f($0) }, file: file, line: line)
     }
 
     /// Applies a named Codable function to every record and flattens what it returns.
@@ -23,10 +20,7 @@ extension RDD {
     @inlinable
     public func flatMap<F: FlatMapFunction>(_ f: F, file: String = #fileID, line: Int = #line) -> RDD<F.Output.Element>
     where F.Input == T {
-        let mark = context.idMark
-        return context.recorded(FlatMapOperator<T, F.Output>.self, "flatMap", mark: mark, inputs: [self],
-                                functions: [.of(portable: f)], file: file, line: line,
-                                flatMapRDD({ try f($0) }, file: file, line: line))
+        flatMap(shipping: .of(portable: f), { try f($0) }, file: file, line: line)
     }
 
     /// Keeps the records a named Codable predicate accepts.
@@ -35,10 +29,7 @@ extension RDD {
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func filter<F: FilterFunction>(_ f: F, file: String = #fileID, line: Int = #line) -> RDD<T> where F.Input == T {
-        let mark = context.idMark
-        return context.recorded(FilterOperator<T>.self, "filter", mark: mark, inputs: [self],
-                                functions: [.of(portable: f)], file: file, line: line,
-                                filterRDD({ try f($0) }, file: file, line: line))
+        filter(shipping: .of(portable: f), { try f($0) }, file: file, line: line)
     }
 
     /// Combines all records with a named Codable function (associative and commutative);

@@ -10,15 +10,19 @@ public enum ShippingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A function refers to a broadcast destroyed on the driver.
     case destroyedBroadcast(operation: String, callSite: String, message: String)
 
-    /// The message a failed job reports: `Task not serializable: map at Job.swift:12 captures
-    /// context; …`, naming the operation, its call site and what to do.
+    /// The message a failed job reports, one line naming the operation, its call site and the form
+    /// that works: `Task not serializable: map at Job.swift:12 captures context; pass what the
+    /// closure uses explicitly: map(with: value) { value, … in … } …`.
     public var description: String {
         switch self {
         case .notSerializable(let operation, let callSite, let reason):
-            return "Task not serializable: \(operation) at \(callSite) \(reason); executors in other processes "
-                + "can run only closure literals that capture nothing, or values of a named Codable function type "
-                + "(MapFunction, FlatMapFunction, FilterFunction, ReduceFunction) holding what they need as fields; "
-                + "or run with --master local[N]"
+            let hint = reason == "captures context"
+                ? "pass what the closure uses explicitly: \(operation)(with: value) { value, … in … } (any Codable & Sendable "
+                    + "value, a tuple of 2 to 6 of them, a Broadcast or an accumulator), or a value of a named Codable "
+                    + "function type; the closure itself must capture nothing"
+                : "executors in other processes run only closures that capture nothing (with what they need passed "
+                    + "with: value), values of a named Codable function type, and Codable parameters"
+            return "Task not serializable: \(operation) at \(callSite) \(reason); \(hint); or run with --master local[N]"
         case .unsupported(let what):
             return "\(what) is not supported in cluster mode yet (it cannot be rebuilt in another process); "
                 + "run it with --master local[N]"

@@ -133,6 +133,13 @@ public enum EngineKeys {
     package static let testPortableTaskBinaries = ConfigKey<Bool>.bool(
         "engine.test.portableTaskBinaries", default: false, doc: "test only")
 
+    /// Hidden test key: when set, local-cluster starts each executor as `/proc/self/exe` followed by
+    /// these space-separated arguments instead of `--executor …`, and hands it its executor
+    /// arguments in the environment (``TestExecutorHost``). A test binary, which has no executor
+    /// mode of its own, hosts executors so: the arguments select a test that runs the executor.
+    package static let testExecutorHostArguments = ConfigKey<String>.string(
+        "engine.test.executorHostArguments", default: "", doc: "test only")
+
     /// Hidden benchmark key: executors fetch broadcast pieces from the driver only (the baseline
     /// TorrentBroadcast is measured against).
     package static let testBroadcastFromDriverOnly = ConfigKey<Bool>.bool(

@@ -36,9 +36,14 @@ final class LocalClusterLauncher: Sendable {
     private let scratchRoot: String
     private let onExit: @Sendable (_ executorId: String, _ reason: String) -> Void
     private let logger: Logger
+    /// Test only (`engine.test.executorHostArguments`): when not empty, each executor is started
+    /// with these arguments and gets its executor arguments through ``TestExecutorHost``.
+    private let hostArguments: [String]
 
     init(executors: Int, cores: Int, memoryMB: Int, driver: NetworkAddress, scratchRoot: String, logger: Logger,
+         hostArguments: [String] = [],
          onExit: @escaping @Sendable (_ executorId: String, _ reason: String) -> Void) {
+        self.hostArguments = hostArguments
         self.executors = executors
         self.cores = cores
         self.memoryMB = memoryMB
@@ -68,8 +73,10 @@ final class LocalClusterLauncher: Sendable {
         try done.wait().get()
     }
 
+    /// Executor `id`'s scratch directory: named by this driver's process and port, since one
+    /// process may run several local-cluster contexts at once, each with its own `exec-1`.
     private func scratch(_ id: String) -> String {
-        (scratchRoot as NSString).appendingPathComponent("engine-\(id)-of-\(getpid())")
+        (scratchRoot as NSString).appendingPathComponent("engine-\(id)-of-\(getpid())-\(driver.port)")
     }
 
     private func spawn(_ id: String) throws(EngineError) {
@@ -81,15 +88,29 @@ final class LocalClusterLauncher: Sendable {
             throw .io(path: dir, reason: "cannot create executor \(id)'s scratch directory: \(error.localizedDescription); "
                 + "set engine.local.dir to a writable directory")
         }
-        let args = [CommandLine.arguments.first ?? exe, "--executor", "--driver", NetworkAddress.scheme + driver.description,
-                    "--cores", "\(cores)", "--memory", "\(memoryMB)m", "--executor-id", id, "--host", driver.host, "--local-dir", dir,
-                    "--parent-pid", "\(getpid())"]
+        let executorArgs = ["--executor", "--driver", NetworkAddress.scheme + driver.description,
+                            "--cores", "\(cores)", "--memory", "\(memoryMB)m", "--executor-id", id, "--host", driver.host,
+                            "--local-dir", dir, "--parent-pid", "\(getpid())"]
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_DETERMINISTIC_HASHING"] = "1"
+        env[TestExecutorHost.variable] = nil
+        env[TestExecutorHost.stderrVariable] = nil
+        let args: [String]
+        if hostArguments.isEmpty {
+            args = [CommandLine.arguments.first ?? exe] + executorArgs
+        } else {
+            args = [CommandLine.arguments.first ?? exe] + hostArguments
+            env[TestExecutorHost.variable] = TestExecutorHost.encode(executorArgs)
+            env[TestExecutorHost.stderrVariable] = "\(TestExecutorHost.stderrDescriptor)"
+        }
         let envStrings = env.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let rc = withCStrings(args) { argv in
-            withCStrings(envStrings) { envp in posix_spawn(&pid, exe, nil, nil, argv, envp) }
+            withCStrings(envStrings) { envp in
+                TestExecutorHost.withSpawnActions(hosted: !hostArguments.isEmpty) { actions in
+                    posix_spawn(&pid, exe, actions, nil, argv, envp)
+                }
+            }
         }
         guard rc == 0 else {
             throw .io(path: exe, reason: "cannot start executor process \(id): \(String(cString: strerror(rc)))")

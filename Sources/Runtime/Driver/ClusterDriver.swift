@@ -70,8 +70,9 @@ package final class ClusterDriver: Sendable {
         switch master {
         case .localCluster(let e, let c, let m):
             let root = conf.get(EngineKeys.localDir).split(separator: ",").first.map(String.init) ?? NSTemporaryDirectory()
+            let hostArguments = conf.get(EngineKeys.testExecutorHostArguments).split(separator: " ").map(String.init)
             let l = LocalClusterLauncher(executors: e, cores: c, memoryMB: m, driver: address, scratchRoot: root,
-                                         logger: EngineLogging.logger("LocalCluster")) { id, reason in
+                                         logger: EngineLogging.logger("LocalCluster"), hostArguments: hostArguments) { id, reason in
                 endpoint.executorProcessExited(id, reason: reason)
             }
             launcher.withLock { $0 = l }

@@ -30,3 +30,24 @@ enum AggregateAction<T, U>: RDDOperator {
         return make(zero, try i.function2(0, U.self, T.self, U.self))
     }
 }
+
+extension RDD {
+    /// `aggregate` (and `fold`, named by `operation`) as one definition: `shipped` is `seqOp` as it
+    /// travels, in any of the three forms; `combOp` runs on the driver only.
+    @inlinable
+    func aggregate<U>(shipping shipped: ShippedFunction, _ zero: U, _ seqOp: @escaping @Sendable (U, T) throws -> U,
+                      _ combOp: @escaping @Sendable (U, U) throws -> U, operation: String,
+                      file: String, line: Int) throws(EngineError) -> U {
+        let zeroBytes = AggregateAction<T, U>.encodeZero(zero)
+        let parts = try context.runJob(self, callSite: "\(operation) at \(makeCallSite(file, line))",
+                                       function: context.recordCall(AggregateAction<T, U>.self, operation, inputs: [self],
+                                                                    functions: [shipped, zeroBytes.shipped],
+                                                                    params: zeroBytes.bytes, file: file, line: line) {
+                                           AggregateAction<T, U>.make(zero, seqOp) })
+        do {
+            return try parts.reduce(zero) { try combOp($0, $1.value) }
+        } catch {
+            throw .jobFailed("Job aborted: the combine function failed on the driver: \(error)")
+        }
+    }
+}

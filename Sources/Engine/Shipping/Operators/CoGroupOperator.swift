@@ -12,7 +12,7 @@ enum CoGroupOperator<K: Hashable & Codable & SendableMetatype, V: Codable & Send
     static func replay(_ i: ReplayInput) throws -> AnyObject {
         let shape = try i.params(PartitionerShape.self)
         let left = try i.input(0, as: RDD<(K, V)>.self), right = try i.input(1, as: RDD<(K, W)>.self)
-        return left.cogroupImpl(right, partitioner: shape.partitioner ?? left.pairPartitioner(right, shape.numPartitions),
+        return try left.cogroupImpl(right, partitioner: shape.partitioner ?? left.pairPartitioner(right, shape.numPartitions),
                                 requested: shape.numPartitions, operation: "cogroup",
                                 callSite: makeCallSite(i.file, i.line))
     }

@@ -14,3 +14,23 @@ enum CombineByKeyOperator<K: Hashable & Codable & SendableMetatype, V: Codable &
             partitioner: p.shape.partitioner, mapSideCombine: p.mapSideCombine, file: i.file, line: i.line)
     }
 }
+
+extension RDD {
+    /// `combineByKey` as one definition (see ``map(shipping:_:file:line:)``).
+    @inlinable
+    func combineByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, C: Codable & SendableMetatype>(
+        shipping shipped: (ShippedFunction, ShippedFunction, ShippedFunction),
+        createCombiner: @escaping @Sendable (V) throws -> C, mergeValue: @escaping @Sendable (C, V) throws -> C,
+        mergeCombiners: @escaping @Sendable (C, C) throws -> C, numPartitions: Int?,
+        partitioner: (any Partitioner)?, mapSideCombine: Bool, file: String, line: Int
+    ) -> RDD<(K, C)> where T == (K, V) {
+        let mark = context.idMark
+        let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
+        return context.recorded(CombineByKeyOperator<K, V, C>.self, "combineByKey", mark: mark, inputs: [self],
+                                functions: [shipped.0, shipped.1, shipped.2, shape.shipped],
+                                params: CombineByKeyParams(shape: shape, mapSideCombine: mapSideCombine), file: file, line: line,
+                                combineByKeyRDD(createCombiner: createCombiner, mergeValue: mergeValue,
+                                                mergeCombiners: mergeCombiners, numPartitions: numPartitions,
+                                                partitioner: partitioner, mapSideCombine: mapSideCombine, file: file, line: line))
+    }
+}

@@ -13,3 +13,14 @@ enum MapOperator<T, U>: RDDOperator {
         try i.input(0, as: RDD<T>.self).mapRDD(i.function(0, T.self, U.self), file: i.file, line: i.line)
     }
 }
+
+extension RDD {
+    /// `map` as one definition: records the call with `shipped` (`f` as it travels, in any of the
+    /// three forms) and builds the RDD with `f`, the closure run in this process.
+    @inlinable
+    func map<U>(shipping shipped: ShippedFunction, _ f: @escaping @Sendable (T) throws -> U, file: String, line: Int) -> RDD<U> {
+        let mark = context.idMark
+        return context.recorded(MapOperator<T, U>.self, "map", mark: mark, inputs: [self], functions: [shipped],
+                                file: file, line: line, mapRDD(f, file: file, line: line))
+    }
+}

@@ -11,3 +11,16 @@ enum MapPartitionsOperator<T, S: Sequence & SendableMetatype>: RDDOperator {
                                                          file: i.file, line: i.line)
     }
 }
+
+extension RDD {
+    /// `mapPartitions` as one definition (see ``map(shipping:_:file:line:)``).
+    @inlinable
+    func mapPartitions<S: Sequence & SendableMetatype>(shipping shipped: ShippedFunction, preservesPartitioning: Bool,
+                                                       _ f: @escaping @Sendable (PartitionIterator<T>) throws -> S,
+                                                       file: String, line: Int) -> RDD<S.Element> {
+        let mark = context.idMark
+        return context.recorded(MapPartitionsOperator<T, S>.self, "mapPartitions", mark: mark, inputs: [self],
+                                functions: [shipped], params: preservesPartitioning, file: file, line: line,
+                                mapPartitionsRDD(preservesPartitioning: preservesPartitioning, f, file: file, line: line))
+    }
+}

@@ -12,3 +12,20 @@ enum MapPartitionsWithIndexOperator<T, S: Sequence & SendableMetatype>: RDDOpera
             operation: p.operation, file: i.file, line: i.line)
     }
 }
+
+extension RDD {
+    /// `mapPartitionsWithIndex` as one definition (see ``map(shipping:_:file:line:)``).
+    @inlinable
+    func mapPartitionsWithIndex<S: Sequence & SendableMetatype>(
+        shipping shipped: ShippedFunction, preservesPartitioning: Bool,
+        _ f: @escaping @Sendable (Int, PartitionIterator<T>) throws -> S, operation: String, file: String, line: Int
+    ) -> RDD<S.Element> {
+        let mark = context.idMark
+        return context.recorded(MapPartitionsWithIndexOperator<T, S>.self, operation, mark: mark, inputs: [self],
+                                functions: [shipped],
+                                params: MapPartitionsParams(preservesPartitioning: preservesPartitioning, operation: operation),
+                                file: file, line: line,
+                                mapPartitionsWithIndexRDD(preservesPartitioning: preservesPartitioning, f, operation: operation,
+                                                          file: file, line: line))
+    }
+}

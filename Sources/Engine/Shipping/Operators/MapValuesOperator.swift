@@ -10,3 +10,14 @@ enum MapValuesOperator<K, V, U>: RDDOperator {
                                                            file: i.file, line: i.line)
     }
 }
+
+extension RDD {
+    /// `mapValues` as one definition (see ``map(shipping:_:file:line:)``).
+    @inlinable
+    func mapValues<K, V, U>(shipping shipped: ShippedFunction, _ f: @escaping @Sendable (V) throws -> U, file: String,
+                            line: Int) -> RDD<(K, U)> where T == (K, V) {
+        let mark = context.idMark
+        return context.recorded(MapValuesOperator<K, V, U>.self, "mapValues", mark: mark, inputs: [self], functions: [shipped],
+                                file: file, line: line, mapValuesRDD(f, file: file, line: line))
+    }
+}
