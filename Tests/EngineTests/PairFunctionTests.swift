@@ -173,19 +173,19 @@ struct PairFunctionTests {
         rightOuter += inner
         try withContext(master) { ctx throws in
             let l = ctx.parallelize(left, numSlices: 4), r = ctx.parallelize(right, numSlices: 3)
-            try withKnownGap(in: master, when: !inner.isEmpty, "an (Int, (Int, String)) record does not encode yet") {
+            do {
                 let j = try l.join(r, numPartitions: 5).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
                 #expect(j.sorted() == inner.sorted())
             }
-            try withKnownGap(in: master, when: !leftOuter.isEmpty, "an (Int, (Int, String?)) record does not encode yet") {
+            do {
                 let lo = try l.leftOuterJoin(r).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
                 #expect(lo.sorted() == leftOuter.sorted())
             }
-            try withKnownGap(in: master, when: !rightOuter.isEmpty, "an (Int, (Int?, String)) record does not encode yet") {
+            do {
                 let ro = try l.rightOuterJoin(r, numPartitions: 2).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
                 #expect(ro.sorted() == rightOuter.sorted())
             }
-            try withKnownGap(in: master, when: !fullOuter.isEmpty, "an (Int, (Int?, String?)) record does not encode yet") {
+            do {
                 let fo = try l.fullOuterJoin(r, numPartitions: 7).collect().map { joinRow($0.0, $0.1.0, $0.1.1) }
                 #expect(fo.sorted() == fullOuter.sorted())
             }
@@ -198,7 +198,7 @@ struct PairFunctionTests {
         let right = randomPairs(1800, keys: 300, seed: 41).map { ($0.0, Double($0.1) / 2) }
         let gl = groupedValues(left), gr = groupedValues(right)
         try withContext(master) { ctx throws in
-            try withKnownGap(in: master, "an (Int, ([Int], [Double])) record does not encode yet") {
+            do {
                 let c = try ctx.parallelize(left, numSlices: 5).cogroup(ctx.parallelize(right, numSlices: 2), numPartitions: 4)
                     .collect()
                 #expect(c.count == Set(gl.keys).union(gr.keys).count, "each key once")

@@ -77,7 +77,7 @@ extension RDD {
         }, merge: { $0.merge($1) }, output: { ($0.a, $0.b, $0.c, $0.d) })
     }
 
-    /// Spark's name for ``cogroup(_:numPartitions:partitioner:file:line:)`` with one other RDD.
+    /// Spark's name for ``cogroup(_:numPartitions:partitioner:file:line:)-92dso`` with one other RDD.
     @inlinable
     public func groupWith<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype, W: Codable & SendableMetatype>(
         _ other: RDD<(K, W)>, file: String = #fileID, line: Int = #line

@@ -188,7 +188,7 @@ extension RDD {
     /// Merges each key's values with `f` (associative and commutative), combining on the map side first.
     ///
     /// Mirrors Spark's `PairRDDFunctions.reduceByKey`; partitioned as
-    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)->RDD<(K,C)>``.
+    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)-((V)->C,_,_,_,_,_,_,_)->RDD<(K,C)>``.
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
     public func reduceByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype>(

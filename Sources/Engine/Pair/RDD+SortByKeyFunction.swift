@@ -5,10 +5,10 @@ import Storage
 extension RDD {
     /// Sorts the pairs by `keyfunc` of their key (PySpark's `sortByKey(keyfunc=…)`), keeping the pairs as they are.
     ///
-    /// As ``sortByKey(ascending:numPartitions:file:line:)``: a job samples `keyfunc` of the keys
+    /// As ``sortByKey(ascending:numPartitions:file:line:)-41nb1``: a job samples `keyfunc` of the keys
     /// for range bounds, a shuffle moves each pair to its range, and each partition is sorted by
     /// `keyfunc(key)` (externally, spilling sorted runs when execution memory is refused). Use it
-    /// where ``sortBy(_:ascending:numPartitions:file:line:)`` cannot go: pair records are tuples,
+    /// where ``sortBy(_:ascending:numPartitions:file:line:)-21u7u`` cannot go: pair records are tuples,
     /// which are not `Codable`. Pairs with equal sort keys keep no particular order. The result has
     /// no partitioner (the key function's ranges cannot be compared with another partitioner).
     /// - Throws: `EngineError.invalidArgument` when `numPartitions` is below 1; `EngineError`

@@ -63,7 +63,7 @@ extension RDD {
 
     /// Sorts the records by the key `f` computes.
     ///
-    /// Mirrors Spark's `RDD.sortBy`: ``keyBy(_:file:line:)``, then
+    /// Mirrors Spark's `RDD.sortBy`: ``keyBy(_:file:line:)-((T)->K,_,_)``, then
     /// ``sortByKey(ascending:numPartitions:file:line:)-41nb1``, then ``values(file:line:)``.
     /// - Throws: as ``sortByKey(ascending:numPartitions:file:line:)-41nb1`` (its sampling job runs `f`).
     @inlinable

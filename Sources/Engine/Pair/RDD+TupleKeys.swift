@@ -78,7 +78,7 @@ extension RDD {
             .tupleKeys(file: file, line: line)
     }
 
-    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)``
+    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:partitioner:mapSideCombine:file:line:)-((V)->C,_,_,_,_,_,_,_)->RDD<(K,C)>``
     /// for keys of two fields.
     ///
     /// Mirrors Spark's `combineByKey` on `RDD[((A, B), V)]`.

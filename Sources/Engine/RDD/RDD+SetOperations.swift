@@ -8,7 +8,7 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
     /// Mirrors Spark's `RDD.intersection`: both sides are paired with a placeholder and
     /// cogrouped, so the result holds each common record once, whatever its counts. Partitioned
     /// by `partitioner`, else `HashPartitioner(numPartitions)`, else the by-key default (see
-    /// ``cogroup(_:numPartitions:partitioner:file:line:)``). A count below 1 is reported by the
+    /// ``cogroup(_:numPartitions:partitioner:file:line:)-92dso``). A count below 1 is reported by the
     /// first action as `EngineError.invalidArgument`.
     @inlinable
     public func intersection(_ other: RDD<T>, numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil,
@@ -80,8 +80,8 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
 extension RDD where T: Codable & SendableMetatype {
     /// The records grouped by the key `f` computes: one `(key, records)` pair per key.
     ///
-    /// Mirrors Spark's `RDD.groupBy`: ``keyBy(_:file:line:)`` then
-    /// ``groupByKey(numPartitions:partitioner:file:line:)``, so every record travels through the
+    /// Mirrors Spark's `RDD.groupBy`: ``keyBy(_:file:line:)-((T)->K,_,_)`` then
+    /// ``groupByKey(numPartitions:partitioner:file:line:)-5k042``, so every record travels through the
     /// shuffle and each key's records are held in memory together. Partitioned as groupByKey.
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).
     @inlinable
