@@ -6,9 +6,11 @@ import Storage
 /// made an RDD without recording how.
 enum LineageEncoding {
     /// Encodes the calls that rebuild `root` and everything it depends on.
-    static func calls(from root: any LineageNode) throws(ShippingError) -> (calls: [StageBinary.Call], persisted: [StageBinary.Persisted]) {
+    static func calls(from root: any LineageNode) throws(ShippingError)
+        -> (calls: [StageBinary.Call], persisted: [StageBinary.Persisted], checkpointed: [StageBinary.Checkpointed]) {
         var order: [StageBinary.Call] = []
         var persisted: [StageBinary.Persisted] = []
+        var checkpointed: [StageBinary.Checkpointed] = []
         var done: Set<Int> = []
         var visiting: Set<Int> = []
         func visit(_ node: any LineageNode) throws(ShippingError) {
@@ -24,10 +26,15 @@ enum LineageEncoding {
                 persisted.append(.init(rddId: node.rddId, useDisk: level.useDisk, useMemory: level.useMemory,
                                        deserialized: level.deserialized, replication: level.replication))
             }
+            switch (node as? CheckpointWriting)?.writtenCheckpoint {
+            case .reliable(let dir)?: checkpointed.append(.init(rddId: node.rddId, dir: dir))
+            case .local?: checkpointed.append(.init(rddId: node.rddId, dir: nil))
+            case nil: break
+            }
             done.insert(node.rddId)
         }
         try visit(root)
-        return (order, persisted)
+        return (order, persisted, checkpointed)
     }
 
     static func encode(_ call: OperatorCall, outputId: Int) -> StageBinary.Call {
