@@ -28,6 +28,9 @@ public final class EngineContext: Sendable {
     public let appName: String
     /// The driver's executor environment (in local mode, the only one).
     public let env: TaskEnvironment
+    /// The application's id: `local-1733312345678` (milliseconds since 1970) in local mode,
+    /// `app-20261204170501-0042` with a cluster master, as Spark's `SparkContext.applicationId`.
+    public let applicationId: String
     /// The executor's unified memory manager (storage and execution pools). Internal: its type
     /// is Storage's, which a job does not see (see Exports.swift).
     let memoryManager: UnifiedMemoryManager
@@ -71,6 +74,7 @@ public final class EngineContext: Sendable {
         self.conf = conf
         self.master = try MasterURL.parse(conf.get(EngineKeys.master))
         self.appName = conf.get(EngineKeys.appName)
+        self.applicationId = Self.makeApplicationId(self.master)
         EngineLogging.setUp(level: Logger.Level(rawValue: conf.get(EngineKeys.logLevel).lowercased()) ?? .info)
         logger = EngineLogging.logger("EngineContext")
 
@@ -183,6 +187,7 @@ public final class EngineContext: Sendable {
         self.conf = conf
         self.master = .local(threads: 1)
         self.appName = conf.get(EngineKeys.appName)
+        self.applicationId = "replay"
         self.env = env
         self.memoryManager = env.blockManager.memoryManager
         self.logger = EngineLogging.logger("EngineContext")
