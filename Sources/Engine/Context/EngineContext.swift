@@ -48,6 +48,8 @@ public final class EngineContext: Sendable {
     private let stopped = Mutex(false)
     private let lastJob = LastJobBox()
     private let checkpointRoot = Mutex<String?>(nil)
+    /// The job groups and tags of driver threads, and the running jobs they were given.
+    let jobGroups = JobGroups()
 
     /// Creates a context. `master` and `appName` override the configuration's;
     /// the configuration's values come from the environment (engine-submit) and code.
@@ -275,8 +277,8 @@ public final class EngineContext: Sendable {
         let results = Mutex<[Unchecked<U>?]>(Array(repeating: nil, count: parts.count))
         let decodeFailure = Mutex<String?>(nil)
         do {
-            _ = try driver.dagScheduler.runJob(rdd: rdd, function: function, partitions: parts,
-                                               callSite: callSite) { index, value in
+            let waiter = driver.dagScheduler.submitJob(rdd: rdd, function: function, partitions: parts,
+                                                       callSite: callSite) { index, value in
                 let v: Unchecked<U>
                 // Internal: a portable job's result function encodes its results to bytes, a local
                 // job's returns U; the task's data never picks the type.
@@ -292,6 +294,9 @@ public final class EngineContext: Sendable {
                 }
                 results.withLock { $0[index] = v }
             }
+            jobGroups.started(waiter.jobId)
+            defer { jobGroups.finished(waiter.jobId) }
+            _ = try waiter.awaitResult()
         } catch {
             if error.cancelled { throw .jobCancelled(error.reason) }
             throw .jobFailed(error.reason)
