@@ -136,20 +136,17 @@ final class LineReader {
         guard from < filled else { return nil }
         return buffer.withUnsafeBytes { b -> Int? in
             let base = b.baseAddress!
-            let nl = memchr(base + from, Int32(Self.lf), filled - from).map { UnsafeRawPointer($0) - base }
-            // `\r` is rare: one search per buffer fill finds the next one, reused until passed.
+            // `\r` is rare: one search per buffer fill finds the next one, reused until passed;
+            // then `\n` is searched for only before it.
             if from > crPos || (crPos == crEnd && crEnd < filled) {
                 let scan = from > crPos ? from : crEnd
                 crPos = memchr(base + scan, Int32(Self.cr), filled - scan).map { UnsafeRawPointer($0) - base } ?? filled
                 crEnd = filled
             }
-            let cr = crPos < crEnd ? crPos : nil
-            switch (nl, cr) {
-            case let (n?, c?): return Swift.min(n, c)
-            case let (n?, nil): return n
-            case let (nil, c?): return c
-            default: return nil
+            if crPos > from, let nl = memchr(base + from, Int32(Self.lf), crPos - from) {
+                return UnsafeRawPointer(nl) - base
             }
+            return crPos < crEnd ? crPos : nil
         }
     }
 
