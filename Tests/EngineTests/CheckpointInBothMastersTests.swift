@@ -128,18 +128,27 @@ import Testing
         }
     }
 
+    /// As Spark: localCheckpoint() replaces a checkpoint() mark not yet written, and changes
+    /// nothing once a checkpoint was written.
     @Test(arguments: Master.both)
-    func localCheckpointAfterCheckpointIsIgnored(_ master: Master) throws {
+    func localCheckpointReplacesAnUnwrittenCheckpointOnly(_ master: Master) throws {
         let root = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: root) }
         try withContext(master) { ctx in
             try ctx.setCheckpointDir(root.path)
-            let rdd = ctx.parallelize(Array(0..<100), numSlices: 2).map { $0 * 3 }
-            try rdd.checkpoint()
-            rdd.localCheckpoint()
-            #expect(!rdd.isLocallyCheckpointed && rdd.storageLevel == .NONE)
-            #expect(try rdd.reduce(+) == (0..<100).reduce(0) { $0 + $1 * 3 })
-            #expect(rdd.checkpointFile != nil)
+            let first = ctx.parallelize(Array(0..<100), numSlices: 2).map { $0 * 3 }
+            try first.checkpoint()
+            first.localCheckpoint()
+            #expect(first.isLocallyCheckpointed && first.storageLevel == .MEMORY_AND_DISK)
+            #expect(try first.reduce(+) == (0..<100).reduce(0) { $0 + $1 * 3 })
+            #expect(first.isCheckpointed && first.checkpointFile == nil)
+            let second = ctx.parallelize(Array(0..<100), numSlices: 2).map { $0 * 5 }
+            try second.checkpoint()
+            #expect(try second.count() == 100)
+            let dir = try #require(second.checkpointFile)
+            second.localCheckpoint()
+            #expect(!second.isLocallyCheckpointed && second.checkpointFile == dir)
+            #expect(try second.reduce(+) == (0..<100).reduce(0) { $0 + $1 * 5 })
         }
     }
 

@@ -61,6 +61,21 @@ final class CheckpointState: @unchecked Sendable {
         }
     }
 
+    /// Marks the RDD for `kind`, replacing a mark not yet written (Spark's localCheckpoint
+    /// overriding checkpoint); false, changing nothing, once a checkpoint is being written or was.
+    @discardableResult
+    func markReplacing(_ kind: CheckpointKind, _ write: @escaping () throws -> Void) -> Bool {
+        lock.withLock { _ in
+            switch phase {
+            case .none, .marked:
+                phase = .marked(kind, write: write)
+                return true
+            case .writing, .written:
+                return false
+            }
+        }
+    }
+
     /// On an executor: the driver wrote this RDD's checkpoint; read it from `kind`.
     func restore(_ kind: CheckpointKind) {
         lock.withLock { _ in phase = .written(kind) }

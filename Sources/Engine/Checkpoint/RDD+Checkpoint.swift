@@ -24,7 +24,8 @@ extension RDD where T: Codable & SendableMetatype {
     /// its lineage is cut. Faster than ``checkpoint()-139dx`` but not fault tolerant: a job
     /// that needs a block lost with its executor fails (`local checkpoint block … not found`).
     ///
-    /// Ignored (with a warning) on an RDD already marked for ``checkpoint()-139dx``.
+    /// As in Spark, it replaces a ``checkpoint()-139dx`` mark not yet written, and is ignored
+    /// (with a warning) once a checkpoint was written; ``checkpoint()-139dx`` after it changes nothing.
     public func localCheckpoint() {
         markLocalCheckpoint()
     }
@@ -101,10 +102,6 @@ extension RDD {
     }
 
     func markLocalCheckpoint() {
-        if case .reliable? = checkpointState.requested {
-            context.logger.warning("localCheckpoint() of \(debugName) ignored: it is already marked for checkpoint()")
-            return
-        }
         if storageLevel == .NONE {
             do {
                 try persist(.MEMORY_AND_DISK)
@@ -114,12 +111,18 @@ extension RDD {
             }
         }
         let site = callSiteFileAndLine
-        checkpointState.mark(.local) { [weak self] in
+        if case .reliable? = checkpointState.requested, !checkpointState.isCheckpointed {
+            context.logger.warning("\(debugName) was marked for checkpoint(): localCheckpoint() replaces the mark")
+        }
+        let marked = checkpointState.markReplacing(.local) { [weak self] in
             guard let self else { throw EngineError.invalidArgument("local checkpoint of an RDD that no longer exists") }
             _ = try context.runJob(self, callSite: "localCheckpoint at \(callSite)", writesCheckpoints: false,
                                    function: context.recordCall(LocalCheckpointAction<T>.self, "localCheckpoint",
                                                                 inputs: [self], file: site.file, line: site.line) {
                                        LocalCheckpointAction<T>.make() })
+        }
+        if !marked {
+            context.logger.warning("localCheckpoint() of \(debugName) ignored: it was already checkpointed")
         }
     }
 
