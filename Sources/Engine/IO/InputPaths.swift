@@ -71,7 +71,11 @@ enum InputPaths {
     private static func glob(_ pattern: String) -> [String] {
         var g = glob_t()
         defer { globfree(&g) }
+        #if canImport(Glibc)
         guard Glibc.glob(pattern, GLOB_BRACE, nil, &g) == 0 else { return [] }
+        #else
+        guard Darwin.glob(pattern, GLOB_BRACE, nil, &g) == 0 else { return [] }
+        #endif
         var out: [String] = []
         for i in 0..<Int(g.gl_pathc) {
             if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
