@@ -4,7 +4,7 @@ import Storage
 
 /// A list of values that tasks add to and the driver reads, as Spark's CollectionAccumulator.
 ///
-/// Create it with ``EngineContext/collectionAccumulator(_:of:)``. Like ``LongAccumulator`` it is
+/// Create it with ``EngineContext/collectionAccumulator(_:of:initialValue:)``. Like ``LongAccumulator`` it is
 /// a small `Codable` handle that travels inside a named `Codable` function type or a `with:`
 /// value, and its additions count only when their task succeeds (once per partition of an
 /// action, once per map output of a transformation). Elements are kept in the order their
