@@ -49,6 +49,35 @@ import Testing
         }
     }
 
+    /// The lineage is cut on executors too: once checkpointed, an RDD made from a text file
+    /// is read back after the file is deleted (nothing before the checkpoint is rebuilt).
+    @Test(arguments: Master.both)
+    func theInputOfACheckpointedRDDMayGo(_ master: Master) throws {
+        let root = try makeTempDir()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("input.txt").path
+        let lines = (0..<3000).map { "w\($0 % 17) \($0)" }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: input))
+        var want: [String: Int] = [:]
+        for l in lines { want[String(l.split(separator: " ")[0]), default: 0] += 1 }
+        try withContext(master) { ctx in
+            try ctx.setCheckpointDir(root.appendingPathComponent("ckpt").path)
+            let counts = try ctx.textFile(input, minPartitions: 3).map { (String($0.split(separator: " ")[0]), 1) }
+                .reduceByKey(numPartitions: 2) { $0 + $1 }
+            try counts.checkpoint()
+            #expect(Dictionary(uniqueKeysWithValues: try counts.collect()) == want)
+            try FileManager.default.removeItem(atPath: input)
+            #expect(Dictionary(uniqueKeysWithValues: try counts.mapValues { $0 * 2 }.collect()) == want.mapValues { $0 * 2 })
+            #expect(try counts.map { $0.1 }.reduce(+) == 3000)
+            // A sorted RDD's RangePartitioner does not travel as such: its lineage is rebuilt,
+            // and its checkpoint still read.
+            let sorted = try ctx.parallelize(Array(0..<500).reversed(), numSlices: 3).map { ($0, $0 * 2) }.sortByKey()
+            try sorted.checkpoint()
+            #expect(try sorted.collect().map(\.0) == Array(0..<500))
+            #expect(try sorted.mapValues { $0 + 1 }.collect().map(\.1) == (0..<500).map { $0 * 2 + 1 })
+        }
+    }
+
     @Test(arguments: Master.both)
     func emptyPartitionsAndHugeRecordsCheckpoint(_ master: Master) throws {
         let root = try makeTempDir()

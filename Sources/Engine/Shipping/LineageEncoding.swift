@@ -15,6 +15,12 @@ enum LineageEncoding {
         var visiting: Set<Int> = []
         func visit(_ node: any LineageNode) throws(ShippingError) {
             if done.contains(node.rddId) { return }
+            // A checkpointed RDD travels as its checkpoint: its lineage is cut on executors too.
+            if let read = (node as? CheckpointReplaying)?.checkpointReadCall() {
+                order.append(read)
+                record(node)
+                return
+            }
             guard let call = (node as? HasOrigin)?.origin.value else {
                 throw .unsupported("\((node as? RDDOperationNamed)?.operation ?? node.debugName) at \(node.callSite)")
             }
@@ -22,6 +28,10 @@ enum LineageEncoding {
             for input in call.inputs { try visit(input) }
             if let bad = call.notSerializable { throw bad }
             order.append(encode(call, outputId: node.rddId))
+            record(node)
+        }
+        /// Notes `node`'s storage level and checkpoint for the executor, and that it is encoded.
+        func record(_ node: any LineageNode) {
             if let level = (node as? PersistReplayable)?.persistedLevel {
                 persisted.append(.init(rddId: node.rddId, useDisk: level.useDisk, useMemory: level.useMemory,
                                        deserialized: level.deserialized, replication: level.replication))
