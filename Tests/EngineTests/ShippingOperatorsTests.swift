@@ -315,22 +315,6 @@ import Testing
         defer { local.stop() }
         #expect(try local.parallelize([(1, 2), (3, 4)], numSlices: 2).partitionBy(PlainModPartitioner(numPartitions: 2)).count() == 2)
     }
-
-    @Test func checkpointSaysItIsNotSupportedInClusterModeYet() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ship-cp-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ctx = try Master.cluster.context()
-        defer { ctx.stop() }
-        try ctx.setCheckpointDir(dir)
-        let rdd = ctx.parallelize(Array(0..<100), numSlices: 4).map { $0 * 2 }
-        try rdd.checkpoint()
-        let line = #line - 1
-        #expect {
-            _ = try rdd.count()
-        } throws: { error in
-            "\(error)".hasPrefix("checkpoint at ShippingOperatorsTests.swift:\(line - 1) is not supported in cluster mode yet")
-        }
-    }
 }
 
 /// A partitioner that is not Codable: it works locally and cannot travel.
