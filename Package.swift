@@ -4,6 +4,7 @@ import PackageDescription
 /// The engine: a Spark-like job engine for Swift.
 /// Import order (no target imports one above it in this list):
 /// engine-submit, examples → Engine → Runtime → Scheduler → Broadcast → Storage → CLZ4 / Threads;
+/// Engine also links CZlib (gzip) and CLZ4 (lz4 frames) itself, for compressed text files.
 /// Runtime is the only importer of Network (→ CLibUV, Threads). Threads (the one set of concurrency
 /// primitives: ConditionLock, Latch, BlockingQueue, OSThread) imports nothing of the engine.
 let package = Package(
@@ -27,6 +28,9 @@ let package = Package(
             name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
             name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]),
         .target(name: "CShims"),
@@ -49,7 +53,8 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Runtime", "Scheduler", "Broadcast", "Storage", "Threads", "CShims", .product(name: "Logging", package: "swift-log"),
+                "Runtime", "Scheduler", "Broadcast", "Storage", "Threads", "CShims", "CLZ4", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "engine-submit",

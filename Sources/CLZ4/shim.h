@@ -1,4 +1,5 @@
 #ifndef ENGINE_CLZ4_SHIM_H
 #define ENGINE_CLZ4_SHIM_H
 #include <lz4.h>
+#include <lz4frame.h>
 #endif

@@ -277,12 +277,10 @@ struct PairFunctionTests {
             #expect(placed.allSatisfy { $0.0 == p.partition(for: $0.1) })
             #expect(sortedPairs(try byHash.collect()) == sortedPairs(data))
 
-            try withKnownGap(in: master, "a user-defined Partitioner cannot travel yet") {
-                let byMod = rdd.partitionBy(ModPartitioner(numPartitions: 7))
-                let modPlaced = try byMod.mapPartitionsWithIndex { i, it in it.map { (i, $0.0) } }.collect()
-                #expect(modPlaced.count == data.count)
-                #expect(modPlaced.allSatisfy { $0.0 == $0.1 % 7 })
-            }
+            let byMod = rdd.partitionBy(ModPartitioner(numPartitions: 7))
+            let modPlaced = try byMod.mapPartitionsWithIndex { i, it in it.map { (i, $0.0) } }.collect()
+            #expect(modPlaced.count == data.count)
+            #expect(modPlaced.allSatisfy { $0.0 == $0.1 % 7 })
         }
     }
 }
@@ -296,8 +294,8 @@ struct SumCount: Codable, Equatable, Sendable {
     static func merging(_ a: SumCount, _ b: SumCount) -> SumCount { SumCount(sum: a.sum + b.sum, count: a.count + b.count) }
 }
 
-/// A custom partitioner: key mod n.
-struct ModPartitioner: KeyPartitioner {
+/// A custom partitioner: key mod n (Codable, so it travels to executors).
+struct ModPartitioner: KeyPartitioner, Codable {
     let numPartitions: Int
     func partition(for key: Int) -> Int { ((key % numPartitions) + numPartitions) % numPartitions }
     func isEqual(to other: any Partitioner) -> Bool { (other as? ModPartitioner)?.numPartitions == numPartitions }

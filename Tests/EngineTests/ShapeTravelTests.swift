@@ -202,9 +202,7 @@ struct ShapeTravelTests {
         }
     }
 
-    // Checkpointing needs executors to write files; until cluster-mode checkpoints land this runs
-    // in local mode (in cluster mode the job is refused before any task runs).
-    @Test(arguments: [Master.local])
+    @Test(arguments: Master.both)
     func everyShapeCheckpoints(_ master: Master) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shapes-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -5,9 +5,29 @@ import Testing
 /// The lines of `bytes` as a text reader must return them: split at `\n`, a `\r` before it dropped,
 /// no extra empty line after a final newline.
 func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
-    var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-    if bytes.last == UInt8(ascii: "\n") || bytes.isEmpty { lines.removeLast() }
-    return lines.map { $0.last == UInt8(ascii: "\r") ? Array($0.dropLast()) : $0 }
+    // As Hadoop's LineReader: a line ends at \n, \r\n or a lone \r; a UTF-8 byte order mark
+    // at the start of the file is dropped; no line after a final terminator.
+    var body = bytes[...]
+    if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+    var lines: [[UInt8]] = []
+    var current: [UInt8] = []
+    var i = body.startIndex
+    var open = false
+    while i < body.endIndex {
+        let b = body[i]
+        if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+            lines.append(current)
+            current = []
+            open = false
+            if b == UInt8(ascii: "\r") && i + 1 < body.endIndex && body[i + 1] == UInt8(ascii: "\n") { i += 1 }
+        } else {
+            current.append(b)
+            open = true
+        }
+        i += 1
+    }
+    if open || (lines.isEmpty && !current.isEmpty) { lines.append(current) }
+    return lines
 }
 
 /// Random file content: lines of 0 to 150 bytes, some far longer than a split, some empty,

@@ -6,7 +6,8 @@ import Scheduler
 
 private func metrics(_ seed: Int64) -> TaskMetrics {
     var m = TaskMetrics()
-    m.accumulatorUpdates = [Int(seed): .long(seed * 3 - 7), Int(seed) + 100: .double(sum: Double(seed) / 3, count: seed)]
+    m.accumulatorUpdates = [Int(seed): .long(seed * 3 - 7), Int(seed) + 100: .double(sum: Double(seed) / 3, count: seed),
+                            Int(seed) + 200: .collection([[], [1, 2, 3], [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: 300)])]
     m.recordsRead = seed
     m.bytesRead = seed * 1000
     m.shuffleRecordsWritten = -seed

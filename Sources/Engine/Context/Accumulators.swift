@@ -7,8 +7,10 @@ import Scheduler
 /// handle: a closure may capture it in local mode, and a named `Codable` function type
 /// (``MapFunction``, …) may hold it as a field to take it to executors in other processes.
 /// A task's additions reach the driver with the task's status and count only when the task
-/// succeeds; a result task's (an action's) count once per partition even when tasks are
-/// retried, a transformation's again when its partition is recomputed, as in Spark.
+/// succeeds, as in Spark: a failed attempt's never count. A result task's (an action's) count
+/// once per partition of the job; a map task's (a transformation before a shuffle) once per
+/// map output, even when a lost output is computed again. Every job that computes a
+/// transformation counts it again, unless the job reuses the stage's output (a skipped stage).
 ///
 /// ```swift
 /// let blank = ctx.longAccumulator("blank lines")
@@ -28,9 +30,9 @@ public struct LongAccumulator: Codable, Sendable, Hashable, CustomStringConverti
     /// The name given at creation, for logs.
     public let name: String?
 
-    init(name: String?) {
+    init(name: String?, initialValue: Int64 = 0) {
         self.name = name
-        id = AccumulatorRegistry.register(.long(0))
+        id = AccumulatorRegistry.register(.long(initialValue))
     }
 
     /// Adds `v`: inside a task, to the task's update; on the driver, to the value.
@@ -70,9 +72,9 @@ public struct DoubleAccumulator: Codable, Sendable, Hashable, CustomStringConver
     /// The name given at creation, for logs.
     public let name: String?
 
-    init(name: String?) {
+    init(name: String?, initialValue: Double = 0) {
         self.name = name
-        id = AccumulatorRegistry.register(.double(sum: 0, count: 0))
+        id = AccumulatorRegistry.register(.double(sum: initialValue, count: 0))
     }
 
     /// Adds `v`: inside a task, to the task's update; on the driver, to the value.
@@ -115,4 +117,15 @@ extension EngineContext {
 
     /// A new double accumulator starting at 0, as Spark's `sc.doubleAccumulator(name)`.
     public func doubleAccumulator(_ name: String? = nil) -> DoubleAccumulator { DoubleAccumulator(name: name) }
+
+    /// A new integer accumulator starting at `initialValue` (``LongAccumulator/reset()`` sets it to 0),
+    /// as Spark's `sc.accumulator(initialValue, name)`.
+    public func longAccumulator(_ name: String? = nil, initialValue: Int64) -> LongAccumulator {
+        LongAccumulator(name: name, initialValue: initialValue)
+    }
+
+    /// A new double accumulator whose sum starts at `initialValue` (its count at 0).
+    public func doubleAccumulator(_ name: String? = nil, initialValue: Double) -> DoubleAccumulator {
+        DoubleAccumulator(name: name, initialValue: initialValue)
+    }
 }

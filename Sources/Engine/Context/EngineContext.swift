@@ -28,6 +28,9 @@ public final class EngineContext: Sendable {
     public let appName: String
     /// The driver's executor environment (in local mode, the only one).
     public let env: TaskEnvironment
+    /// The application's id: `local-1733312345678` (milliseconds since 1970) in local mode,
+    /// `app-20261204170501-0042` with a cluster master, as Spark's `SparkContext.applicationId`.
+    public let applicationId: String
     /// The executor's unified memory manager (storage and execution pools). Internal: its type
     /// is Storage's, which a job does not see (see Exports.swift).
     let memoryManager: UnifiedMemoryManager
@@ -45,6 +48,8 @@ public final class EngineContext: Sendable {
     private let stopped = Mutex(false)
     private let lastJob = LastJobBox()
     private let checkpointRoot = Mutex<String?>(nil)
+    /// The job groups and tags of driver threads, and the running jobs they were given.
+    let jobGroups = JobGroups()
 
     /// Creates a context. `master` and `appName` override the configuration's;
     /// the configuration's values come from the environment (engine-submit) and code.
@@ -71,6 +76,7 @@ public final class EngineContext: Sendable {
         self.conf = conf
         self.master = try MasterURL.parse(conf.get(EngineKeys.master))
         self.appName = conf.get(EngineKeys.appName)
+        self.applicationId = Self.makeApplicationId(self.master)
         EngineLogging.setUp(level: Logger.Level(rawValue: conf.get(EngineKeys.logLevel).lowercased()) ?? .info)
         logger = EngineLogging.logger("EngineContext")
 
@@ -183,6 +189,7 @@ public final class EngineContext: Sendable {
         self.conf = conf
         self.master = .local(threads: 1)
         self.appName = conf.get(EngineKeys.appName)
+        self.applicationId = "replay"
         self.env = env
         self.memoryManager = env.blockManager.memoryManager
         self.logger = EngineLogging.logger("EngineContext")
@@ -270,8 +277,8 @@ public final class EngineContext: Sendable {
         let results = Mutex<[Unchecked<U>?]>(Array(repeating: nil, count: parts.count))
         let decodeFailure = Mutex<String?>(nil)
         do {
-            _ = try driver.dagScheduler.runJob(rdd: rdd, function: function, partitions: parts,
-                                               callSite: callSite) { index, value in
+            let waiter = driver.dagScheduler.submitJob(rdd: rdd, function: function, partitions: parts,
+                                                       callSite: callSite) { index, value in
                 let v: Unchecked<U>
                 // Internal: a portable job's result function encodes its results to bytes, a local
                 // job's returns U; the task's data never picks the type.
@@ -287,6 +294,9 @@ public final class EngineContext: Sendable {
                 }
                 results.withLock { $0[index] = v }
             }
+            jobGroups.started(waiter.jobId)
+            defer { jobGroups.finished(waiter.jobId) }
+            _ = try waiter.awaitResult()
         } catch {
             if error.cancelled { throw .jobCancelled(error.reason) }
             throw .jobFailed(error.reason)

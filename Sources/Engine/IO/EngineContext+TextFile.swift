@@ -4,15 +4,20 @@ import Storage
 
 extension EngineContext {
     /// The lines of a text file, or of every visible file of a directory, as Spark's textFile.
-    /// Files are cut into byte ranges of at most `engine.files.blockSize` (aiming at
+    /// `path` may list several paths separated by commas, each a file, a directory or a glob
+    /// pattern (`logs/*.txt`, `{a,b}.txt`), as Hadoop's FileInputFormat reads them; files whose
+    /// names start with `_` or `.` are skipped. `.gz` and `.lz4` files are decompressed, each
+    /// read whole by one partition (they cannot be split). Other files are cut into byte ranges of at most `engine.files.blockSize` (aiming at
     /// `minPartitions`, default min(defaultParallelism, 2)); a line belongs to the range where
     /// it starts. Lines are decoded as UTF-8 (invalid bytes replaced); use ``textFileBytes(_:minPartitions:file:line:)``
     /// to keep bytes as they are.
     ///
     /// Mirrors Spark's `SparkContext.textFile`. The files are listed when it is called; they are
-    /// read by the tasks. Lines end at `\n`; a `\r` before it is dropped.
-    /// - Throws: `EngineError.inputNotFound` when `path` does not exist; `.io` when a directory
-    ///   cannot be listed or a file is not readable.
+    /// read by the tasks. Lines end at `\n`, `\r\n` or a lone `\r`, as Hadoop's LineReader; a UTF-8
+    /// byte order mark at the start of a file is dropped; an empty file is one empty partition.
+    /// - Throws: `EngineError.inputNotFound` when a path does not exist or a pattern matches no
+    ///   file; `.io` when a directory cannot be listed or a file is not readable. A damaged
+    ///   compressed file fails the job (`corrupt gzip data …`).
     public func textFile(_ path: String, minPartitions: Int? = nil, file: String = #fileID,
                          line: Int = #line) throws(EngineError) -> RDD<String> {
         let mark = idMark

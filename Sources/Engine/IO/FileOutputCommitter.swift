@@ -17,6 +17,8 @@ import Synchronization
 struct FileOutputCommitter: Sendable {
     @usableFromInline let output: String
     @usableFromInline let jobTag: String
+    /// How part files are compressed (nil: plain text).
+    @usableFromInline let codec: CompressionCodec?
     /// True once the job was aborted; its lock also orders tasks' file creations against the abort.
     private let aborted = AbortFlag()
 
@@ -26,8 +28,9 @@ struct FileOutputCommitter: Sendable {
 
     /// Checks that `output` does not exist and creates it with its `_temporary` directory.
     @usableFromInline
-    init(output: String) throws(EngineError) {
+    init(output: String, codec: CompressionCodec? = nil) throws(EngineError) {
         self.output = output
+        self.codec = codec
         self.jobTag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         guard !FileManager.default.fileExists(atPath: output) else { throw .outputExists(output) }
         do {
@@ -39,9 +42,10 @@ struct FileOutputCommitter: Sendable {
 
     /// The committer of a job started elsewhere (the driver), for its tasks on an executor.
     @usableFromInline
-    init(tasksOf output: String, jobTag: String) {
+    init(tasksOf output: String, jobTag: String, codec: CompressionCodec? = nil) {
         self.output = output
         self.jobTag = jobTag
+        self.codec = codec
     }
 
     var pendingDir: String { output + "/_temporary/0" }
@@ -52,13 +56,17 @@ struct FileOutputCommitter: Sendable {
         return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
     }
 
+    /// Part file `partition`'s name, with the codec's suffix.
+    func partFile(_ partition: Int) -> String { Self.partName(partition) + (codec?.fileSuffix ?? "") }
+
     /// Writes one task's part file and commits it. `fill` appends the partition's bytes to the buffer
     /// it is given and returns false once done; the buffer is flushed whenever it grows past 1 MiB.
     @usableFromInline
     func writeTask(partition: Int, attempt: Int, _ fill: (inout [UInt8]) throws -> Bool) throws {
         let attemptDir = "\(pendingDir)/_temporary/attempt_\(jobTag)_\(partition)_\(attempt)"
         let fm = FileManager.default
-        let file = attemptDir + "/" + Self.partName(partition)
+        let file = attemptDir + "/" + partFile(partition)
+        let encoder = try codec?.makeEncoder()
         let fd = try aborted.value.withLock { isAborted throws -> Int32 in
             guard !isAborted else { throw EngineError.jobCancelled("output \(output): the job was aborted") }
             do {
@@ -74,7 +82,14 @@ struct FileOutputCommitter: Sendable {
         defer { if !closed { close(fd) } }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20 + 4096)
-        func flush() throws {
+        var packed: [UInt8] = []
+        func flush(final: Bool = false) throws {
+            if let encoder {
+                packed.removeAll(keepingCapacity: true)
+                try encoder.compress(buffer, into: &packed)
+                if final { try encoder.finish(into: &packed) }
+                swap(&buffer, &packed)
+            }
             try buffer.withUnsafeBytes { b in
                 var done = 0
                 while done < b.count {
@@ -91,7 +106,7 @@ struct FileOutputCommitter: Sendable {
         while try fill(&buffer) {
             if buffer.count >= 1 << 20 { try flush() }
         }
-        try flush()
+        try flush(final: true)
         closed = true
         guard close(fd) == 0 else { throw EngineError.io(path: file, reason: String(cString: strerror(errno))) }
         // Commit: the first attempt to rename its directory to task_P wins; later ones discard theirs.
@@ -101,7 +116,7 @@ struct FileOutputCommitter: Sendable {
             if rename(attemptDir, taskDir) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? fm.removeItem(atPath: attemptDir)
-                guard fm.fileExists(atPath: taskDir + "/" + Self.partName(partition)) else {
+                guard fm.fileExists(atPath: taskDir + "/" + partFile(partition)) else {
                     throw EngineError.io(path: taskDir, reason: "cannot commit the task output: \(reason)")
                 }
             }
@@ -112,8 +127,8 @@ struct FileOutputCommitter: Sendable {
     @usableFromInline
     func commitJob(partitions: Int) throws(EngineError) {
         for p in 0..<partitions {
-            let from = "\(pendingDir)/task_\(p)/\(Self.partName(p))"
-            let to = "\(output)/\(Self.partName(p))"
+            let from = "\(pendingDir)/task_\(p)/\(partFile(p))"
+            let to = "\(output)/\(partFile(p))"
             guard rename(from, to) == 0 else {
                 throw .io(path: from, reason: "cannot move the committed part file into place: \(String(cString: strerror(errno)))")
             }

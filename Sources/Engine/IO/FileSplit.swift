@@ -15,23 +15,9 @@ public struct FileSplit: Sendable, Equatable {
 
 /// Lists input files and cuts them into splits, as Hadoop's FileInputFormat.
 enum TextInputFormat {
-    /// A file, or the visible regular files of a directory (names not starting with `_` or `.`), sorted.
+    /// The files of `path` (see ``InputPaths``: commas, directories, glob patterns) with their sizes.
     static func listFiles(_ path: String) throws(EngineError) -> [(path: String, size: Int64)] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .inputNotFound(path) }
-        var files: [String] = []
-        if isDir.boolValue {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                throw .io(path: path, reason: "cannot list the directory (check its permissions)")
-            }
-            for n in names.sorted() where !n.hasPrefix("_") && !n.hasPrefix(".") {
-                let full = (path as NSString).appendingPathComponent(n)
-                var sub: ObjCBool = false
-                if FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { files.append(full) }
-            }
-        } else {
-            files = [path]
-        }
+        let files = try InputPaths.files(path)
         var result: [(String, Int64)] = []
         for f in files {
             guard access(f, R_OK) == 0 else { throw .io(path: f, reason: "not readable (check its permissions)") }
@@ -43,15 +29,16 @@ enum TextInputFormat {
     }
 
     /// Splits of at most `blockSize` bytes, aiming at `minPartitions` in all (goal size = total / minPartitions),
-    /// with Hadoop's 10% slop for the last split of a file. An empty file gives one empty split.
+    /// with Hadoop's 10% slop for the last split of a file. An empty file gives one empty split,
+    /// as Hadoop's getSplits; a compressed file (`.gz`, `.lz4`) one split of the whole file.
     static func splits(_ files: [(path: String, size: Int64)], minPartitions: Int, blockSize: Int64) -> [FileSplit] {
         let total = files.reduce(Int64(0)) { $0 + $1.size }
         let goal = total / Int64(max(1, minPartitions))
         let splitSize = max(1, min(goal, blockSize))
         var result: [FileSplit] = []
         for (path, size) in files {
-            if size == 0 {
-                result.append(FileSplit(path: path, start: 0, length: 0))
+            if size == 0 || InputCodec(path: path) != nil {
+                result.append(FileSplit(path: path, start: 0, length: size))
                 continue
             }
             var remaining = size

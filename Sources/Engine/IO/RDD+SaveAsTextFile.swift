@@ -15,11 +15,30 @@ extension RDD {
     ///   cannot be written; otherwise as ``collect(file:line:)``.
     @inlinable
     public func saveAsTextFile(_ path: String, file: String = #fileID, line: Int = #line) throws(EngineError) {
-        let committer = try FileOutputCommitter(output: path)
+        try saveAsTextFile(path, compression: nil, file: file, line: line)
+    }
+
+    /// ``saveAsTextFile(_:file:line:)`` with each part file compressed by `codec`:
+    /// `part-00000.gz` (as `gzip` writes: `zcat` reads it) or `part-00000.lz4` (the LZ4 frame
+    /// format: `lz4 -dc` reads it). ``EngineContext/textFile(_:minPartitions:file:line:)``
+    /// reads them back, one partition per file.
+    ///
+    /// Mirrors Spark's `RDD.saveAsTextFile(path, codec)`.
+    /// - Throws: as ``saveAsTextFile(_:file:line:)``.
+    @inlinable
+    public func saveAsTextFile(_ path: String, codec: CompressionCodec, file: String = #fileID,
+                               line: Int = #line) throws(EngineError) {
+        try saveAsTextFile(path, compression: codec, file: file, line: line)
+    }
+
+    @inlinable
+    func saveAsTextFile(_ path: String, compression: CompressionCodec?, file: String, line: Int) throws(EngineError) {
+        let committer = try FileOutputCommitter(output: path, codec: compression)
         do {
             _ = try context.runJob(self, callSite: "saveAsTextFile at \(makeCallSite(file, line))",
                                    function: context.recordCall(SaveAsTextFileAction<T>.self, "saveAsTextFile", inputs: [self],
-                                                                params: [committer.output, committer.jobTag],
+                                                                params: [committer.output, committer.jobTag]
+                                                                    + (compression.map { [$0.rawValue] } ?? []),
                                                                 file: file, line: line) {
                                        SaveAsTextFileAction<T>.make(committer) })
             try committer.commitJob(partitions: numPartitions)
@@ -58,7 +77,9 @@ enum SaveAsTextFileAction<T>: RDDOperator {
     @inlinable
     static func replay(_ i: ReplayInput) throws -> AnyObject {
         let p = try i.params([String].self)
-        guard p.count == 2 else { throw ShippingError.corrupt("saveAsTextFile parameters") }
-        return make(FileOutputCommitter(tasksOf: p[0], jobTag: p[1]))
+        guard p.count == 2 || p.count == 3 else { throw ShippingError.corrupt("saveAsTextFile parameters") }
+        let codec = p.count == 3 ? CompressionCodec(rawValue: p[2]) : nil
+        if p.count == 3 && codec == nil { throw ShippingError.corrupt("saveAsTextFile codec \(p[2])") }
+        return make(FileOutputCommitter(tasksOf: p[0], jobTag: p[1], codec: codec))
     }
 }

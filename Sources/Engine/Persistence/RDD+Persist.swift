@@ -62,7 +62,7 @@ extension RDD {
 
     /// The values of `block` from another executor that holds it (a replica, or the executor that
     /// cached it), as Spark's getRemoteValues; nil when none can give it (then it is recomputed).
-    private func remoteValues(_ block: BlockId, _ ctx: TaskContext, serializer: BlockSerializer<T>?) -> [[T]]? {
+    func remoteValues(_ block: BlockId, _ ctx: TaskContext, serializer: BlockSerializer<T>?) -> [[T]]? {
         guard let serializer, let bytes = ctx.env.blockManager.getRemoteBytes(block) else { return nil }
         do {
             let chunks = try serializer.unframe(bytes)

@@ -53,9 +53,8 @@ extension RDD {
     ///   part of the records is not Codable.
     @_disfavoredOverload
     public func checkpoint() throws(EngineError) {
-        let (codec, refused) = shapedElementCodec(T.self, "checkpoint of \(debugName)")
-        if let refused { throw .invalidArgument(refused) }
-        try markReliableCheckpoint(codec: codec)
+        if let refused = shapedElementCodec(T.self, "checkpoint of \(debugName)").refused { throw .invalidArgument(refused) }
+        try markReliableCheckpoint()
     }
 
     /// Marks this RDD for a local checkpoint (see ``localCheckpoint()-5jy81``), for records of
@@ -64,6 +63,6 @@ extension RDD {
     /// Mirrors Spark's `RDD.localCheckpoint`.
     @_disfavoredOverload
     public func localCheckpoint() {
-        markLocalCheckpoint(codec: shapedElementCodec(T.self, "localCheckpoint of \(debugName)").codec)
+        markLocalCheckpoint()
     }
 }

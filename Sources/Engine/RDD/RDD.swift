@@ -66,7 +66,7 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     }
 
     /// Checkpoint marking and, once written, where the partitions are read from.
-    @usableFromInline let checkpointState = CheckpointState<T>()
+    @usableFromInline let checkpointState = CheckpointState()
     /// The operator call that made this RDD, so it can be rebuilt in another process.
     public let origin = OriginBox()
     /// The storage level and record serializer once persisted.
@@ -98,7 +98,7 @@ public final class RDD<T>: LineageNode, @unchecked Sendable {
     ///   or fetch failure, or `TaskKilledError` when the task was killed.
     @inlinable
     public func iterator(_ partition: Int, _ context: TaskContext) throws -> PartitionStream<T> {
-        if let read = checkpointState.reader { return try read(partition, context) }
+        if let kind = checkpointState.written { return try readCheckpoint(kind, partition, context) }
         if let cached = try persistedIterator(partition, context) { return cached }
         return try compute(partition, context)
     }

@@ -39,7 +39,8 @@ final class PortableTaskBinaryCodec: TaskBinaryCodec {
             }
             let lineage = try LineageEncoding.calls(from: root)
             binary = StageBinary(buildId: BuildIdentity.current, defaultParallelism: parallelism, calls: lineage.calls,
-                                 persisted: lineage.persisted, stageRDDId: rdd.rddId, shuffleId: dep.shuffleId, function: nil)
+                                 persisted: lineage.persisted, checkpointed: lineage.checkpointed, stageRDDId: rdd.rddId,
+                                 shuffleId: dep.shuffleId, function: nil)
         case .result(let rdd, let function):
             let lineage = try LineageEncoding.calls(from: rdd)
             guard let call = (function as? HasOrigin)?.origin.value else {
@@ -48,7 +49,7 @@ final class PortableTaskBinaryCodec: TaskBinaryCodec {
             }
             if let bad = call.notSerializable { throw bad }
             binary = StageBinary(buildId: BuildIdentity.current, defaultParallelism: parallelism, calls: lineage.calls,
-                                 persisted: lineage.persisted, stageRDDId: rdd.rddId, shuffleId: -1,
+                                 persisted: lineage.persisted, checkpointed: lineage.checkpointed, stageRDDId: rdd.rddId, shuffleId: -1,
                                  function: LineageEncoding.encode(call, outputId: -1))
         }
         return try BinaryEncoder().encode(binary, framedAs: .stageBinary)

@@ -47,6 +47,10 @@ final class ReplayedStage: @unchecked Sendable {
             try node.replayPersist(StorageLevel(useDisk: p.useDisk, useMemory: p.useMemory, deserialized: p.deserialized,
                                                 replication: p.replication))
         }
+        for c in binary.checkpointed {
+            guard let node = nodes[c.rddId] as? CheckpointWriting else { continue }
+            node.restoreCheckpoint(c.dir.map { .reliable(dir: $0) } ?? .local)
+        }
         let fast = binary.calls.filter { $0.fastReplay != nil }.count + (binary.function?.fastReplay != nil ? 1 : 0)
         EngineLogging.logger("TaskBinary").debug(
             "Rebuilt the lineage of a stage binary: \(binary.calls.count + (binary.function == nil ? 0 : 1)) operator calls, \(fast) through specialized replays")

@@ -30,10 +30,18 @@ struct StageBinary: Codable {
         var replication: Int
     }
 
+    /// An RDD whose checkpoint the driver wrote: the executor reads its partitions from there.
+    struct Checkpointed: Codable {
+        var rddId: Int
+        /// The directory of a reliable checkpoint; nil for a local one (its persisted blocks).
+        var dir: String?
+    }
+
     var buildId: String
     var defaultParallelism: Int
     var calls: [Call]
     var persisted: [Persisted]
+    var checkpointed: [Checkpointed] = []
     /// The RDD the stage computes.
     var stageRDDId: Int
     /// The shuffle a map stage writes (-1 for a result stage).

@@ -99,8 +99,8 @@ extension TaskDescription: BinaryRecord {
 }
 
 extension TaskMetrics: BinaryRecord {
-    /// Writes the counters, then the accumulator updates sorted by id (a tag, 0 long or 1
-    /// double, then the values), so equal metrics always encode to equal bytes.
+    /// Writes the counters, then the accumulator updates sorted by id (a tag, 0 long, 1 double
+    /// or 2 collection, then the values), so equal metrics always encode to equal bytes.
     public func write(to w: inout ByteWriter) {
         for v in [recordsRead, bytesRead, shuffleRecordsWritten, shuffleBytesWritten, shuffleRecordsRead,
                   shuffleBytesRead, resultRecords, memoryBytesSpilled, diskBytesSpilled, peakExecutionMemory,
@@ -119,6 +119,10 @@ extension TaskMetrics: BinaryRecord {
                 w.write(1)
                 sum.write(to: &w)
                 count.write(to: &w)
+            case .collection(let elements):
+                w.write(2)
+                w.writeVarInt(UInt64(elements.count))
+                for e in elements { e.withUnsafeBytes { w.writeLengthPrefixed($0) } }
             }
         }
     }
@@ -146,6 +150,12 @@ extension TaskMetrics: BinaryRecord {
             switch try r.readByte() {
             case 0: update = .long(try Int64.read(from: &r))
             case 1: update = .double(sum: try Double.read(from: &r), count: try Int64.read(from: &r))
+            case 2:
+                var elements: [[UInt8]] = []
+                for _ in 0..<(try r.readCount(of: "collection accumulator elements")) {
+                    elements.append(Array(try r.readLengthPrefixed()))
+                }
+                update = .collection(elements)
             case let tag: throw .corrupt("unknown accumulator update tag \(tag)")
             }
             guard m.accumulatorUpdates.updateValue(update, forKey: id) == nil else {

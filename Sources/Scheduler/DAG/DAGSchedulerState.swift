@@ -33,6 +33,9 @@ public struct DAGSchedulerState: Sendable {
     public private(set) var shuffleIdToStage: [Int: Int] = [:]
     /// What map outputs exist, per shuffle; survives its stages (an earlier job's output is reused).
     public private(set) var shuffleOutputs: [Int: [MapStatus?]] = [:]
+    /// The map outputs of each shuffle whose tasks' accumulator updates were merged: a map task
+    /// run again for a lost output does not add them a second time.
+    public private(set) var accumulatorsCounted: [Int: Set<Int>] = [:]
 
     /// Executors lost and not seen again → the epoch at which each was lost. Map outputs a
     /// late report places there are ignored (Spark's executorFailureEpoch).
@@ -114,7 +117,10 @@ public struct DAGSchedulerState: Sendable {
         case .shuffleUnregistered(let shuffleId):
             // Every live stage holds its shuffle dependency, so a shuffle cleaned for want of
             // references has no stage; were one there, its outputs would still be needed.
-            if shuffleIdToStage[shuffleId] == nil { shuffleOutputs.removeValue(forKey: shuffleId) }
+            if shuffleIdToStage[shuffleId] == nil {
+                shuffleOutputs.removeValue(forKey: shuffleId)
+                accumulatorsCounted.removeValue(forKey: shuffleId)
+            }
         }
         return out
     }
@@ -326,7 +332,11 @@ public struct DAGSchedulerState: Sendable {
                     finishJob(job)
                 }
             case (.shuffleMap(let dep), .mapStatus(let status)):
-                if stage.pendingPartitions.contains(c.partition) { countTask(c, of: stage) }
+                if stage.pendingPartitions.contains(c.partition) {
+                    // A map output computed again (lost executor, fetch failure) adds its accumulators once.
+                    let first = accumulatorsCounted[dep.shuffleId, default: []].insert(c.partition).inserted
+                    countTask(c, of: stage, accumulators: first)
+                }
                 stage.pendingPartitions.remove(c.partition)
                 stages[c.stageId] = stage
                 let writer = status.location.executorId
@@ -413,9 +423,10 @@ public struct DAGSchedulerState: Sendable {
         }
     }
 
-    /// Adds an accepted task's metrics to every active job that needs its stage (once per task).
-    private mutating func countTask(_ c: TaskCompletion, of stage: Stage) {
-        if !c.metrics.accumulatorUpdates.isEmpty { out.append(.mergeAccumulators(c.metrics.accumulatorUpdates)) }
+    /// Adds an accepted task's metrics to every active job that needs its stage (once per task),
+    /// and its accumulator updates to the driver's values unless `accumulators` is false.
+    private mutating func countTask(_ c: TaskCompletion, of stage: Stage, accumulators: Bool = true) {
+        if accumulators && !c.metrics.accumulatorUpdates.isEmpty { out.append(.mergeAccumulators(c.metrics.accumulatorUpdates)) }
         for j in stage.jobIds where jobs[j] != nil {
             jobs[j]!.metrics.add(c.metrics)
             jobs[j]!.tasksRun += 1

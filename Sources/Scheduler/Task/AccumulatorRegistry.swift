@@ -1,17 +1,21 @@
 import Synchronization
 
-/// What a task added to one accumulator: a sum of integers, or a sum and count of doubles.
+/// What a task added to one accumulator: a sum of integers, a sum and count of doubles, or a
+/// list of encoded elements.
 public enum AccumulatorUpdate: Sendable, Equatable {
     /// Added integers (`LongAccumulator`'s kind).
     case long(Int64)
     /// Added doubles and how many (`DoubleAccumulator`'s kind).
     case double(sum: Double, count: Int64)
+    /// Added elements, each encoded, in the order added (`CollectionAccumulator`'s kind).
+    case collection([[UInt8]])
 
     /// This update followed by `other` (of the same kind; a mismatch keeps `other`).
     public func merged(with other: AccumulatorUpdate) -> AccumulatorUpdate {
         switch (self, other) {
         case (.long(let a), .long(let b)): return .long(a &+ b)
         case (.double(let s1, let c1), .double(let s2, let c2)): return .double(sum: s1 + s2, count: c1 + c2)
+        case (.collection(let a), .collection(let b)): return .collection(a + b)
         default: return other
         }
     }
