@@ -8,7 +8,7 @@ extension RDD {
     /// As ``sortByKey(ascending:numPartitions:file:line:)``: a job samples `keyfunc` of the keys
     /// for range bounds, a shuffle moves each pair to its range, and each partition is sorted by
     /// `keyfunc(key)` (externally, spilling sorted runs when execution memory is refused). Use it
-    /// where ``sortBy(_:ascending:numPartitions:file:line:)`` cannot go: pair records are tuples,
+    /// where ``sortBy(_:ascending:numPartitions:file:line:)-((T)->K,_,_,_,_)`` cannot go: pair records are tuples,
     /// which are not `Codable`. Pairs with equal sort keys keep no particular order. The result has
     /// no partitioner (the key function's ranges cannot be compared with another partitioner).
     /// - Throws: `EngineError.invalidArgument` when `numPartitions` is below 1; `EngineError`

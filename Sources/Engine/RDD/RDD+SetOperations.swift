@@ -80,7 +80,7 @@ extension RDD where T: Hashable & Codable & SendableMetatype {
 extension RDD where T: Codable & SendableMetatype {
     /// The records grouped by the key `f` computes: one `(key, records)` pair per key.
     ///
-    /// Mirrors Spark's `RDD.groupBy`: ``keyBy(_:file:line:)`` then
+    /// Mirrors Spark's `RDD.groupBy`: ``keyBy(_:file:line:)-((T)->K,_,_)`` then
     /// ``groupByKey(numPartitions:partitioner:file:line:)``, so every record travels through the
     /// shuffle and each key's records are held in memory together. Partitioned as groupByKey.
     /// - Throws: nothing here; an error thrown by `f` fails the action (`EngineError.jobFailed`).

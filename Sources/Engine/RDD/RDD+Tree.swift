@@ -3,7 +3,7 @@ import Scheduler
 import Storage
 
 extension RDD {
-    /// Aggregates like ``aggregate(_:_:_:file:line:)``, combining the partition results in a
+    /// Aggregates like ``aggregate(_:_:_:file:line:)-(_,(U,T)->U,_,_,_)``, combining the partition results in a
     /// multi-level tree of shuffles instead of all on the driver.
     ///
     /// Mirrors Spark's `RDD.treeAggregate(zero)(seqOp, combOp, depth)`: each partition is folded
@@ -12,7 +12,7 @@ extension RDD {
     /// the last level is folded on the driver. `zero` is used once per partition at every level,
     /// so it must be an identity of `combOp`. An RDD with no partitions gives `zero`.
     /// - Throws: `EngineError.invalidArgument` when `depth` is below 1; otherwise as
-    ///   ``aggregate(_:_:_:file:line:)`` (an error thrown by a function fails the action).
+    ///   ``aggregate(_:_:_:file:line:)-(_,(U,T)->U,_,_,_)`` (an error thrown by a function fails the action).
     @inlinable
     public func treeAggregate<U: Codable & SendableMetatype>(
         _ zero: U, _ seqOp: @escaping @Sendable (U, T) throws -> U, _ combOp: @escaping @Sendable (U, U) throws -> U,
