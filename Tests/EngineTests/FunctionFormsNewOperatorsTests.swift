@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Testing
 
-/// The three function forms of `groupBy` and `treeReduce` (issue 13 §1): a closure that captures
+/// The three function forms of `groupBy`, `treeReduce`, `reduceByKeyLocally` and `min`/`max` (issue 13 §1): a closure that captures
 /// nothing, a named Codable function type, and `with:` values (one, a tuple, a broadcast, an
 /// accumulator), each compared with plain Swift in both masters.
 @Suite struct FunctionFormsNewOperatorsTests {
@@ -69,6 +69,60 @@ import Testing
             #expect { _ = try rdd.treeReduce(FFSum(calls: calls), depth: 0) } throws: { error in
                 "\(error)".contains("treeReduce: depth must be at least 1, got 0")
             }
+        }
+    }
+
+    @Test(arguments: Master.both)
+    func reduceByKeyLocallyInEveryForm(_ master: Master) throws {
+        try withContext(master) { ctx in
+            let data = ffData(500, seed: 23)
+            let pairs = ctx.parallelize(data, numSlices: 4).map { (mod7($0), $0) }
+            let table = try ctx.broadcast(ffWeights)
+            let calls = ctx.longAccumulator()
+            let sums = Dictionary(grouping: data, by: mod7).mapValues { $0.reduce(0, +) }
+            #expect(try pairs.reduceByKeyLocally { $0 + $1 } == sums)
+            #expect(try pairs.reduceByKeyLocally(FFSum(calls: calls)) == sums)
+            #expect(calls.value > 0)
+            // The smallest value per key, clamped from below at `lo` (associative and commutative).
+            let lo = -500
+            #expect(try pairs.reduceByKeyLocally(with: lo) { lo, a, b in Swift.max(Swift.min(a, b), lo) }
+                    == Dictionary(grouping: data, by: mod7).mapValues { vs in vs.count == 1 ? vs[0] : Swift.max(vs.min()!, lo) })
+            #expect(try pairs.reduceByKeyLocally(with: (table, calls)) { e, a, b in
+                e.1.add(1)
+                return Swift.max(a, b) + 0 * (try e.0.value[0]!)
+            } == Dictionary(grouping: data, by: mod7).mapValues { $0.max()! })
+            let empty = ctx.parallelize([(Int, Int)](), numSlices: 2)
+            #expect(try empty.reduceByKeyLocally(with: 1) { m, a, b in a + b * m }.isEmpty)
+        }
+    }
+
+    @Test(arguments: Master.both)
+    func minAndMaxInEveryForm(_ master: Master) throws {
+        try withContext(master) { ctx in
+            let data = ffData(400, seed: 24)
+            let rdd = ctx.parallelize(data, numSlices: 5)
+            let pivot = 100
+            let byDistance: (Int, Int) -> Bool = { (abs($0 - pivot), $0) < (abs($1 - pivot), $1) }
+            #expect(try rdd.max { $0 < $1 } == data.max()!)
+            #expect(try rdd.min { $0 < $1 } == data.min()!)
+            #expect(try rdd.min(by: FFByDistance(pivot: pivot)) == data.min(by: byDistance)!)
+            #expect(try rdd.max(by: FFByDistance(pivot: pivot)) == data.max(by: byDistance)!)
+            #expect(try rdd.min(with: pivot) { p, a, b in (abs(a - p), a) < (abs(b - p), b) } == data.min(by: byDistance)!)
+            let farthest = try rdd.max(with: (pivot, 1)) { e, a, b -> Bool in
+                let da: Int = abs(a - e.0) * e.1
+                let db: Int = abs(b - e.0) * e.1
+                return (da, a) < (db, b)
+            }
+            #expect(farthest == data.max(by: byDistance)!)
+            let table = try ctx.broadcast(ffWeights)
+            let heaviest = try rdd.max(with: table) { t, a, b -> Bool in
+                let wa: Int = (try? t.value[mod7(a)]) ?? 0
+                let wb: Int = (try? t.value[mod7(b)]) ?? 0
+                return (wa, a) < (wb, b)
+            }
+            #expect(heaviest == data.max { (ffWeights[mod7($0)]!, $0) < (ffWeights[mod7($1)]!, $1) }!)
+            let empty = ctx.parallelize([Int](), numSlices: 2)
+            #expect(throws: EngineError.self) { _ = try empty.min(with: 0) { z, a, b in a + z < b } }
         }
     }
 }
