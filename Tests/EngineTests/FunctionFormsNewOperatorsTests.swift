@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Testing
 
-/// The three function forms of `groupBy`, `treeReduce`, `reduceByKeyLocally` and `min`/`max` (issue 13 §1): a closure that captures
+/// The three function forms of `groupBy`, `treeReduce`, `reduceByKeyLocally`, `min`/`max` and `sortByKey(by:)` (issue 13 §1): a closure that captures
 /// nothing, a named Codable function type, and `with:` values (one, a tuple, a broadcast, an
 /// accumulator), each compared with plain Swift in both masters.
 @Suite struct FunctionFormsNewOperatorsTests {
@@ -123,6 +123,33 @@ import Testing
             #expect(heaviest == data.max { (ffWeights[mod7($0)]!, $0) < (ffWeights[mod7($1)]!, $1) }!)
             let empty = ctx.parallelize([Int](), numSlices: 2)
             #expect(throws: EngineError.self) { _ = try empty.min(with: 0) { z, a, b in a + z < b } }
+        }
+    }
+
+    @Test(arguments: Master.both)
+    func sortByKeyWithAKeyFunctionInEveryForm(_ master: Master) throws {
+        try withContext(master) { ctx in
+            let data = ffData(300, seed: 25)
+            let pairs = ctx.parallelize(data.enumerated().map { ($0.element, $0.offset) }, numSlices: 4)
+            /// The sort keys of the result, in order, and whether it holds the input's pairs.
+            func check(_ out: [(Int, Int)], _ key: (Int) -> Int, ascending: Bool = true) {
+                let keys = out.map { key($0.0) }
+                #expect(keys == keys.sorted(by: ascending ? (<) : (>)))
+                #expect(out.map { "\($0)" }.sorted() == data.enumerated().map { "\(($0.element, $0.offset))" }.sorted())
+            }
+            check(try pairs.sortByKey(by: { mod7($0) }).collect(), mod7)
+            check(try pairs.sortByKey(by: FFScale(factor: -1)).collect()) { -$0 }
+            check(try pairs.sortByKey(ascending: false, numPartitions: 3, with: 5) { m, k in ((k % m) + m) % m }.collect(),
+                  { (($0 % 5) + 5) % 5 }, ascending: false)
+            let table = try ctx.broadcast(ffWeights)
+            let seen = ctx.longAccumulator()
+            check(try pairs.sortByKey(with: (table, seen)) { e, k in
+                e.1.add(1)
+                return try e.0.value[mod7(k)]!
+            }.collect()) { ffWeights[mod7($0)]! }
+            #expect(seen.value >= Int64(data.count))
+            let empty = ctx.parallelize([(Int, Int)](), numSlices: 2)
+            #expect(try empty.sortByKey(with: 1) { m, k in k * m }.collect().isEmpty)
         }
     }
 }
