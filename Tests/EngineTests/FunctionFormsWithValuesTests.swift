@@ -153,6 +153,11 @@ struct FFSettings: Codable, Sendable {
             refused(master, "foreachPartition", line: #line) { try rdd.foreachPartition { _ = $0.contains(k) } }
             refused(master, "takeOrdered", line: #line) { _ = try rdd.takeOrdered(3, by: { $0 % k < $1 % k }) }
             refused(master, "top", line: #line) { _ = try rdd.top(3, by: { $0 % k < $1 % k }) }
+            refused(master, "groupBy", line: #line) { _ = try rdd.groupBy { $0 % k }.count() }
+            refused(master, "treeReduce", line: #line) { _ = try rdd.treeReduce { $0 + $1 + k } }
+            refused(master, "reduceByKeyLocally", line: #line) { _ = try pairs.reduceByKeyLocally { $0 + $1 + k } }
+            refused(master, "max", line: #line) { _ = try rdd.max { $0 % k < $1 % k } }
+            refused(master, "min", line: #line) { _ = try rdd.min { $0 % k < $1 % k } }
             // A with: closure must capture nothing too.
             refused(master, "map", line: #line) { _ = try rdd.map(with: 2) { two, x in x * two + k }.count() }
             if master == .cluster {

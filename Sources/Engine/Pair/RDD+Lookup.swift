@@ -32,9 +32,17 @@ extension RDD {
     public func reduceByKeyLocally<K: Hashable & SendableMetatype, V>(
         _ f: @escaping @Sendable (V, V) throws -> V, file: String = #fileID, line: Int = #line
     ) throws(EngineError) -> [K: V] where T == (K, V) {
+        try reduceByKeyLocally(shipping: .of(f), f, file: file, line: line)
+    }
+
+    /// `reduceByKeyLocally` with `shipping` the function as it travels (a closure, or a named Codable type) and `f` the one applied.
+    @inlinable
+    func reduceByKeyLocally<K: Hashable & SendableMetatype, V>(
+        shipping: ShippedFunction, _ f: @escaping @Sendable (V, V) throws -> V, file: String, line: Int
+    ) throws(EngineError) -> [K: V] where T == (K, V) {
         let parts = try context.runJob(self, callSite: "reduceByKeyLocally at \(makeCallSite(file, line))",
                                        function: context.recordCall(ReduceByKeyLocallyAction<K, V>.self, "reduceByKeyLocally",
-                                                                    inputs: [self], functions: [.of(f)], file: file, line: line) {
+                                                                    inputs: [self], functions: [shipping], file: file, line: line) {
                                            ReduceByKeyLocallyAction<K, V>.make(f) })
         var merged: [K: V] = [:]
         do {

@@ -19,19 +19,30 @@ extension RDD {
         ascending: Bool = true, numPartitions: Int? = nil, by keyfunc: @escaping @Sendable (K) throws -> S,
         file: String = #fileID, line: Int = #line
     ) throws(EngineError) -> RDD<(K, V)> where T == (K, V) {
+        try sortByKey(shipping: .of(keyfunc), ascending: ascending, numPartitions: numPartitions, by: keyfunc,
+                      file: file, line: line)
+    }
+
+    /// `sortByKey(by:)` with `shipping` the key function as it travels (a closure, or a named Codable type) and `keyfunc` the one applied.
+    @inlinable
+    func sortByKey<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype,
+                   S: Comparable & Hashable & Codable & Sendable & SendableMetatype>(
+        shipping: ShippedFunction, ascending: Bool, numPartitions: Int?, by keyfunc: @escaping @Sendable (K) throws -> S,
+        file: String, line: Int
+    ) throws(EngineError) -> RDD<(K, V)> where T == (K, V) {
         let site = makeCallSite(file, line)
         if let n = numPartitions, n < 1 { throw .invalidArgument("sortByKey: numPartitions must be at least 1, got \(n)") }
         let n = Swift.max(1, numPartitions ?? self.numPartitions)
-        let bounds = try keys(file: file, line: line).map(keyfunc, file: file, line: line)
+        let bounds = try keys(file: file, line: line).map(shipping: shipping, keyfunc, file: file, line: line)
             .sampleBounds(partitions: n, callSite: "sortByKey at \(site)", file: file, line: line)
         let mark = context.idMark
         return context.recorded(SortByKeyFunctionOperator<K, V, S>.self, "sortByKey", mark: mark, inputs: [self],
-                                functions: [.of(keyfunc)], params: SortByKeyParams(bounds: bounds, ascending: ascending),
+                                functions: [shipping], params: SortByKeyParams(bounds: bounds, ascending: ascending),
                                 file: file, line: line,
                                 sortByKeyFunctionRDD(bounds: bounds, ascending: ascending, keyfunc, file: file, line: line))
     }
 
-    /// ``sortByKey(ascending:numPartitions:by:file:line:)`` once the range bounds are known.
+    /// ``sortByKey(ascending:numPartitions:by:file:line:)-(_,_,(K)->S,_,_)`` once the range bounds are known.
     @inlinable
     func sortByKeyFunctionRDD<K: Hashable & Codable & SendableMetatype, V: Codable & SendableMetatype,
                               S: Comparable & Hashable & Codable & Sendable & SendableMetatype>(

@@ -21,7 +21,7 @@ extension RDD {
     @inlinable
     public func max(by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool, file: String = #fileID,
                     line: Int = #line) throws(EngineError) -> T {
-        try extreme(areInIncreasingOrder, largest: true, file: file, line: line)
+        try extreme(shipping: .ordering(areInIncreasingOrder), areInIncreasingOrder, largest: true, file: file, line: line)
     }
 
     /// The smallest record under `areInIncreasingOrder` (the first of equal ones); throws on an empty RDD.
@@ -31,16 +31,16 @@ extension RDD {
     @inlinable
     public func min(by areInIncreasingOrder: @escaping @Sendable (T, T) -> Bool, file: String = #fileID,
                     line: Int = #line) throws(EngineError) -> T {
-        try extreme(areInIncreasingOrder, largest: false, file: file, line: line)
+        try extreme(shipping: .ordering(areInIncreasingOrder), areInIncreasingOrder, largest: false, file: file, line: line)
     }
 
     @inlinable
-    func extreme(_ less: @escaping @Sendable (T, T) -> Bool, largest: Bool, file: String,
+    func extreme(shipping: ShippedFunction, _ less: @escaping @Sendable (T, T) -> Bool, largest: Bool, file: String,
                  line: Int) throws(EngineError) -> T {
         let name = largest ? "max" : "min"
         let parts = try context.runJob(self, callSite: "\(name) at \(makeCallSite(file, line))",
                                        function: context.recordCall(ExtremeAction<T>.self, name, inputs: [self],
-                                                                    functions: [.ordering(less)], params: largest,
+                                                                    functions: [shipping], params: largest,
                                                                     file: file, line: line) {
                                            ExtremeAction<T>.make(less, largest: largest) })
         var best: T?

@@ -89,10 +89,19 @@ extension RDD where T: Codable & SendableMetatype {
         numPartitions: Int? = nil, partitioner: (any Partitioner)? = nil, _ f: @escaping @Sendable (T) throws -> K,
         file: String = #fileID, line: Int = #line
     ) -> RDD<(K, [T])> {
+        groupBy(shipping: .of(f), numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line)
+    }
+
+    /// `groupBy` with `shipping` the function as it travels (a closure, or a named Codable type) and `f` the one applied.
+    @inlinable
+    func groupBy<K: Hashable & Codable & SendableMetatype>(
+        shipping: ShippedFunction, numPartitions: Int?, partitioner: (any Partitioner)?,
+        _ f: @escaping @Sendable (T) throws -> K, file: String, line: Int
+    ) -> RDD<(K, [T])> {
         let mark = context.idMark
         let shape = PartitionerShape(numPartitions: numPartitions, partitioner: partitioner)
         return context.recorded(GroupByOperator<T, K>.self, "groupBy", mark: mark, inputs: [self],
-                                functions: [.of(f), shape.shipped], params: shape, file: file, line: line,
+                                functions: [shipping, shape.shipped], params: shape, file: file, line: line,
                                 groupByRDD(numPartitions: numPartitions, partitioner: partitioner, f, file: file, line: line))
     }
 

@@ -75,14 +75,21 @@ extension RDD where T: Codable & SendableMetatype {
     @inlinable
     public func treeReduce(_ f: @escaping @Sendable (T, T) throws -> T, depth: Int = 2, file: String = #fileID,
                            line: Int = #line) throws(EngineError) -> T {
+        try treeReduce(shipping: .of(f), f, depth: depth, file: file, line: line)
+    }
+
+    /// `treeReduce` with `shipping` the function as it travels (a closure, or a named Codable type) and `f` the one applied.
+    @inlinable
+    func treeReduce(shipping: ShippedFunction, _ f: @escaping @Sendable (T, T) throws -> T, depth: Int,
+                    file: String, line: Int) throws(EngineError) -> T {
         guard depth >= 1 else { throw .invalidArgument("treeReduce: depth must be at least 1, got \(depth)") }
         guard numPartitions > 0 else { throw .invalidArgument("treeReduce() on an empty RDD") }
         let mark = context.idMark
         let partial = context.recorded(TreeReduceOperator<T>.self, "treeReduce", mark: mark, inputs: [self],
-                                       functions: [.of(f)], params: depth, file: file, line: line,
+                                       functions: [shipping], params: depth, file: file, line: line,
                                        treeReduceRDD(f, depth: depth, file: file, line: line))
         do {
-            return try partial.reduce(f, file: file, line: line)
+            return try partial.reduce(shipped: shipping, f, file: file, line: line)
         } catch .invalidArgument(let message) where message == "reduce() on an empty RDD" {
             throw .invalidArgument("treeReduce() on an empty RDD")
         }
