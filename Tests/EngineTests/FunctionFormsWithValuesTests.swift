@@ -158,6 +158,7 @@ struct FFSettings: Codable, Sendable {
             refused(master, "reduceByKeyLocally", line: #line) { _ = try pairs.reduceByKeyLocally { $0 + $1 + k } }
             refused(master, "max", line: #line) { _ = try rdd.max { $0 % k < $1 % k } }
             refused(master, "min", line: #line) { _ = try rdd.min { $0 % k < $1 % k } }
+            refused(master, "sortByKey", line: #line) { _ = try pairs.sortByKey(by: { $0 * k }).count() }
             // A with: closure must capture nothing too.
             refused(master, "map", line: #line) { _ = try rdd.map(with: 2) { two, x in x * two + k }.count() }
             if master == .cluster {

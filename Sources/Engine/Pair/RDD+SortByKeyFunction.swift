@@ -33,7 +33,7 @@ extension RDD {
         let site = makeCallSite(file, line)
         if let n = numPartitions, n < 1 { throw .invalidArgument("sortByKey: numPartitions must be at least 1, got \(n)") }
         let n = Swift.max(1, numPartitions ?? self.numPartitions)
-        let bounds = try keys(file: file, line: line).map(shipping: shipping, keyfunc, file: file, line: line)
+        let bounds = try keys(file: file, line: line).map(shipping: shipping, keyfunc, operation: "sortByKey", file: file, line: line)
             .sampleBounds(partitions: n, callSite: "sortByKey at \(site)", file: file, line: line)
         let mark = context.idMark
         return context.recorded(SortByKeyFunctionOperator<K, V, S>.self, "sortByKey", mark: mark, inputs: [self],

@@ -16,11 +16,13 @@ enum MapOperator<T, U>: RDDOperator {
 
 extension RDD {
     /// `map` as one definition: records the call with `shipped` (`f` as it travels, in any of the
-    /// three forms) and builds the RDD with `f`, the closure run in this process.
+    /// three forms) and builds the RDD with `f`, the closure run in this process. `operation` names the
+    /// call in errors and logs (an operator built on `map`, such as `sortByKey(by:)`, gives its own name).
     @inlinable
-    func map<U>(shipping shipped: ShippedFunction, _ f: @escaping @Sendable (T) throws -> U, file: String, line: Int) -> RDD<U> {
+    func map<U>(shipping shipped: ShippedFunction, _ f: @escaping @Sendable (T) throws -> U, operation: String = "map",
+                file: String, line: Int) -> RDD<U> {
         let mark = context.idMark
-        return context.recorded(MapOperator<T, U>.self, "map", mark: mark, inputs: [self], functions: [shipped],
+        return context.recorded(MapOperator<T, U>.self, operation, mark: mark, inputs: [self], functions: [shipped],
                                 file: file, line: line, mapRDD(f, file: file, line: line))
     }
 }
